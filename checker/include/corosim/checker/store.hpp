@@ -1,0 +1,102 @@
+// store.hpp: the SQLite trace store (DESIGN 5). Schema versioned with PRAGMA user_version, WAL
+// journal, prepared statements, one transaction per batch; runs, their events (for runs that
+// failed or were asked for) and violations. docs/store.md documents the schema.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "corosim/checker/runner.hpp"
+#include "corosim/run.hpp"
+
+namespace corosim::check {
+
+/// A store that cannot be opened, read or written; the CLI maps it to an exit code.
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// One stored event, strings resolved.
+struct StoredEvent {
+    std::int64_t seq = 0;
+    Nanos vtime = 0;
+    std::uint32_t task = 0;
+    std::uint16_t kind = 0;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+    std::string name;
+    std::string text;
+    bool operator==(const StoredEvent&) const = default;
+};
+
+/// One stored run.
+struct StoredRun {
+    std::int64_t id = 0;
+    std::int64_t campaign = 0;
+    RunSpec spec;
+    std::string outcome;
+    std::string message;
+    std::uint64_t steps = 0;
+    Nanos vtime = 0;
+    std::string trace_hash;
+    std::int64_t parent = 0;
+    std::string harness_version;
+    bool has_events = false;
+};
+
+/// Aggregates per scenario for reports.
+struct ScenarioSummary {
+    std::string scenario;
+    std::int64_t runs = 0;
+    std::int64_t failures = 0;
+    std::int64_t distinct_hashes = 0;
+    std::string policies;  ///< comma-separated, sorted
+};
+
+/// The events of `trace` as they would be stored (strings resolved).
+std::vector<StoredEvent> stored_events(const Trace& trace);
+
+/// Packs a choice sequence as LEB128 varints (the `choices` blob).
+std::string encode_choices(const std::vector<std::uint32_t>& choices);
+/// Unpacks encode_choices' output; throws StoreError on malformed input.
+std::vector<std::uint32_t> decode_choices(const std::string& blob);
+
+/// A connection to one store file.
+class Store {
+public:
+    /// Opens (creating if missing) the store at `path`; throws StoreError with a one-line reason.
+    explicit Store(const std::string& path, bool create = true);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    /// Starts a campaign (one fuzz or run invocation); returns its id.
+    std::int64_t begin_campaign(const std::string& command);
+    /// Begins / commits a batch transaction.
+    void begin();
+    void commit();
+    /// Inserts a run (and its kept events when `with_events`); returns its id.
+    std::int64_t add_run(std::int64_t campaign, const RunSpec& spec, const RunResult& result, bool with_events,
+                         std::int64_t parent = 0);
+    /// The run with id `id`, if any.
+    std::optional<StoredRun> run(std::int64_t id);
+    /// The stored events of run `id`, in order.
+    std::vector<StoredEvent> events(std::int64_t id);
+    /// Ids of all runs, ascending.
+    std::vector<std::int64_t> run_ids();
+    /// Per-scenario aggregates, by scenario name; `campaign` 0 means all.
+    std::vector<ScenarioSummary> summary(std::int64_t campaign = 0);
+    /// Failing runs (outcome != pass), ascending id; `campaign` 0 means all.
+    std::vector<StoredRun> failures(std::int64_t campaign = 0);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace corosim::check

@@ -1,0 +1,33 @@
+#include "corosim/checker/runner.hpp"
+
+#include "corosim/scheduler/policies.hpp"
+
+#ifndef COROSIM_VERSION
+#define COROSIM_VERSION "0.0.0"
+#endif
+
+namespace corosim::check {
+
+const char* harness_version() noexcept { return COROSIM_VERSION; }
+
+RunSpec default_spec(const scenarios::Scenario& scenario, std::string policy, std::uint64_t seed) {
+    RunSpec spec;
+    spec.scenario = scenario.name;
+    spec.params = scenario.defaults();
+    spec.policy = std::move(policy);
+    spec.seed = seed;
+    return spec;
+}
+
+RunResult run_spec(const scenarios::Scenario& scenario, const RunSpec& spec) {
+    const sched::PolicySpec policy_spec = sched::parse_policy(spec.policy);
+    std::unique_ptr<Policy> policy = sched::make_policy(policy_spec, spec.seed, spec.choices);
+    LoopOptions options;
+    options.policy = policy.get();
+    options.trace_level = spec.level;
+    options.max_steps = spec.max_steps;
+    scenarios::Context ctx{spec.params, spec.seed};
+    return run([&scenario, &ctx] { return scenario.make(ctx); }, options);
+}
+
+}  // namespace corosim::check

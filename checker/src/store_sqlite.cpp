@@ -1,0 +1,343 @@
+// store_sqlite.cpp: the only file that includes sqlite3.h.
+#include <sqlite3.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "corosim/checker/store.hpp"
+#include "corosim/scenarios/scenario.hpp"
+
+namespace corosim::check {
+
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE campaigns(
+  id INTEGER PRIMARY KEY,
+  command TEXT NOT NULL,
+  harness_version TEXT NOT NULL,
+  started TEXT NOT NULL);
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  campaign INTEGER REFERENCES campaigns(id),
+  scenario TEXT NOT NULL,
+  params TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  choices BLOB NOT NULL,
+  outcome TEXT NOT NULL,
+  message TEXT NOT NULL,
+  steps INTEGER NOT NULL,
+  vtime_ns INTEGER NOT NULL,
+  trace_hash TEXT NOT NULL,
+  parent INTEGER REFERENCES runs(id),
+  harness_version TEXT NOT NULL,
+  has_events INTEGER NOT NULL);
+CREATE INDEX runs_scenario ON runs(scenario, outcome);
+CREATE TABLE events(
+  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  vtime_ns INTEGER NOT NULL,
+  task INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  a INTEGER NOT NULL,
+  b INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY(run, seq)) WITHOUT ROWID;
+CREATE TABLE violations(
+  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  message TEXT NOT NULL);
+)sql";
+
+class Stmt {
+public:
+    Stmt(sqlite3* db, const char* sql) {
+        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) {
+            throw StoreError(std::string("store: ") + sqlite3_errmsg(db));
+        }
+    }
+    ~Stmt() { sqlite3_finalize(s_); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    Stmt& bind(int i, std::int64_t v) {
+        sqlite3_bind_int64(s_, i, v);
+        return *this;
+    }
+    Stmt& bind(int i, const std::string& v) {
+        sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& blob(int i, const std::string& v) {
+        sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    /// Steps once: true when a row is available.
+    bool step() {
+        const int rc = sqlite3_step(s_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw StoreError(std::string("store: ") + sqlite3_errmsg(sqlite3_db_handle(s_)));
+    }
+    void reset() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+    std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+    std::string text(int c) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+    }
+    std::string bytes(int c) const {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, c));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+    }
+
+private:
+    sqlite3_stmt* s_ = nullptr;
+};
+
+std::string now_utc() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+struct Store::Impl {
+    sqlite3* db = nullptr;
+    std::string path;
+
+    void exec(const char* sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err ? err : "unknown error";
+            sqlite3_free(err);
+            throw StoreError("store '" + path + "': " + msg);
+        }
+    }
+};
+
+Store::Store(const std::string& path, bool create) : impl_(std::make_unique<Impl>()) {
+    impl_->path = path;
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &impl_->db, flags, nullptr) != SQLITE_OK) {
+        const std::string msg = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
+        sqlite3_close(impl_->db);
+        impl_->db = nullptr;
+        throw StoreError("cannot open store '" + path + "': " + msg);
+    }
+    sqlite3_busy_timeout(impl_->db, 10000);
+    try {
+        // Statements are scoped: an unfinished one holds a read transaction, and WAL mode
+        // cannot be entered inside a transaction.
+        const auto scalar = [this](const char* sql) {
+            Stmt s(impl_->db, sql);
+            s.step();
+            return s.i64(0);
+        };
+        const std::int64_t v = scalar("PRAGMA user_version");
+        if (v > kSchemaVersion) {
+            throw StoreError("store '" + path + "' has schema version " + std::to_string(v) +
+                             ", newer than this corosim (" + std::to_string(kSchemaVersion) + ")");
+        }
+        if (v == 0) {
+            if (scalar("SELECT count(*) FROM sqlite_master") != 0) throw StoreError("'" + path + "' is an SQLite file but not a corosim store");
+            impl_->exec("PRAGMA journal_mode=WAL");
+            impl_->exec("BEGIN");
+            impl_->exec(kSchema);
+            impl_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+            impl_->exec("COMMIT");
+        }
+        impl_->exec("PRAGMA foreign_keys=ON");
+    } catch (const StoreError& e) {
+        sqlite3_close(impl_->db);
+        impl_->db = nullptr;
+        const std::string what = e.what();
+        if (what.find("file is not a database") != std::string::npos) {
+            throw StoreError("'" + path + "' is not a corosim store (not an SQLite database)");
+        }
+        throw;
+    }
+}
+
+Store::~Store() {
+    if (impl_ && impl_->db) sqlite3_close(impl_->db);
+}
+
+void Store::begin() { impl_->exec("BEGIN IMMEDIATE"); }
+void Store::commit() { impl_->exec("COMMIT"); }
+
+std::int64_t Store::begin_campaign(const std::string& command) {
+    Stmt s(impl_->db, "INSERT INTO campaigns(command, harness_version, started) VALUES(?,?,?)");
+    s.bind(1, command).bind(2, std::string(harness_version())).bind(3, now_utc());
+    s.step();
+    return sqlite3_last_insert_rowid(impl_->db);
+}
+
+std::vector<StoredEvent> stored_events(const Trace& trace) {
+    std::vector<StoredEvent> out;
+    out.reserve(trace.events().size());
+    std::int64_t seq = 0;
+    for (const Event& e : trace.events()) {
+        out.push_back({seq++, e.vtime, e.task, static_cast<std::uint16_t>(e.kind), e.a, e.b, trace.str(e.name),
+                       trace.str(e.str)});
+    }
+    return out;
+}
+
+std::string encode_choices(const std::vector<std::uint32_t>& choices) {
+    std::string out;
+    for (std::uint32_t c : choices) {
+        do {
+            unsigned char byte = c & 0x7f;
+            c >>= 7;
+            if (c != 0) byte |= 0x80;
+            out += static_cast<char>(byte);
+        } while (c != 0);
+    }
+    return out;
+}
+
+std::vector<std::uint32_t> decode_choices(const std::string& blob) {
+    std::vector<std::uint32_t> out;
+    std::uint32_t value = 0;
+    int shift = 0;
+    for (const char ch : blob) {
+        const auto byte = static_cast<unsigned char>(ch);
+        if (shift > 28) throw StoreError("store: malformed choice sequence");
+        value |= static_cast<std::uint32_t>(byte & 0x7f) << shift;
+        if (byte & 0x80) {
+            shift += 7;
+        } else {
+            out.push_back(value);
+            value = 0;
+            shift = 0;
+        }
+    }
+    if (shift != 0) throw StoreError("store: truncated choice sequence");
+    return out;
+}
+
+std::int64_t Store::add_run(std::int64_t campaign, const RunSpec& spec, const RunResult& result, bool with_events,
+                            std::int64_t parent) {
+    Stmt s(impl_->db,
+           "INSERT INTO runs(campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
+           "trace_hash, parent, harness_version, has_events) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, campaign)
+        .bind(2, spec.scenario)
+        .bind(3, scenarios::params_json(spec.params))
+        .bind(4, spec.policy)
+        .bind(5, static_cast<std::int64_t>(spec.seed))
+        .blob(6, encode_choices(result.choices))
+        .bind(7, std::string(outcome_name(result.outcome)))
+        .bind(8, result.message)
+        .bind(9, static_cast<std::int64_t>(result.steps))
+        .bind(10, result.vtime)
+        .bind(11, hash_hex(result.trace_hash))
+        .bind(13, std::string(harness_version()))
+        .bind(14, with_events ? 1 : 0);
+    if (parent != 0) s.bind(12, parent);
+    s.step();
+    const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+    if (with_events) {
+        Stmt ev(impl_->db, "INSERT INTO events(run, seq, vtime_ns, task, kind, a, b, name, text) VALUES(?,?,?,?,?,?,?,?,?)");
+        for (const StoredEvent& e : stored_events(result.trace)) {
+            ev.bind(1, id).bind(2, e.seq).bind(3, e.vtime).bind(4, e.task).bind(5, e.kind).bind(6, e.a).bind(7, e.b);
+            ev.bind(8, e.name).bind(9, e.text);
+            ev.step();
+            ev.reset();
+        }
+    }
+    if (result.outcome == Outcome::kFail) {
+        Stmt v(impl_->db, "INSERT INTO violations(run, message) VALUES(?,?)");
+        v.bind(1, id).bind(2, result.message);
+        v.step();
+    }
+    return id;
+}
+
+namespace {
+constexpr const char* kRunColumns =
+    "id, campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, trace_hash, "
+    "coalesce(parent, 0), harness_version, has_events";
+
+StoredRun read_run(const Stmt& s) {
+    StoredRun r;
+    r.id = s.i64(0);
+    r.campaign = s.i64(1);
+    r.spec.scenario = s.text(2);
+    try {
+        r.spec.params = scenarios::parse_params_json(s.text(3));
+    } catch (const std::invalid_argument& e) {
+        throw StoreError(std::string("store: run ") + std::to_string(r.id) + ": " + e.what());
+    }
+    r.spec.policy = s.text(4);
+    r.spec.seed = static_cast<std::uint64_t>(s.i64(5));
+    r.spec.choices = decode_choices(s.bytes(6));
+    r.outcome = s.text(7);
+    r.message = s.text(8);
+    r.steps = static_cast<std::uint64_t>(s.i64(9));
+    r.vtime = s.i64(10);
+    r.trace_hash = s.text(11);
+    r.parent = s.i64(12);
+    r.harness_version = s.text(13);
+    r.has_events = s.i64(14) != 0;
+    return r;
+}
+}  // namespace
+
+std::optional<StoredRun> Store::run(std::int64_t id) {
+    Stmt s(impl_->db, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE id=?").c_str());
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_run(s);
+}
+
+std::vector<StoredEvent> Store::events(std::int64_t id) {
+    Stmt s(impl_->db, "SELECT seq, vtime_ns, task, kind, a, b, name, text FROM events WHERE run=? ORDER BY seq");
+    s.bind(1, id);
+    std::vector<StoredEvent> out;
+    while (s.step()) {
+        out.push_back({s.i64(0), s.i64(1), static_cast<std::uint32_t>(s.i64(2)), static_cast<std::uint16_t>(s.i64(3)),
+                       s.i64(4), s.i64(5), s.text(6), s.text(7)});
+    }
+    return out;
+}
+
+std::vector<std::int64_t> Store::run_ids() {
+    Stmt s(impl_->db, "SELECT id FROM runs ORDER BY id");
+    std::vector<std::int64_t> out;
+    while (s.step()) out.push_back(s.i64(0));
+    return out;
+}
+
+std::vector<ScenarioSummary> Store::summary(std::int64_t campaign) {
+    Stmt s(impl_->db,
+           "SELECT scenario, count(*), sum(outcome != 'pass'), count(DISTINCT trace_hash), "
+           "(SELECT group_concat(policy, ',') FROM (SELECT DISTINCT policy FROM runs r2 "
+           "  WHERE r2.scenario = runs.scenario AND (?1 = 0 OR r2.campaign = ?1) ORDER BY policy)) "
+           "FROM runs WHERE (?1 = 0 OR campaign = ?1) GROUP BY scenario ORDER BY scenario");
+    s.bind(1, campaign);
+    std::vector<ScenarioSummary> out;
+    while (s.step()) out.push_back({s.text(0), s.i64(1), s.i64(2), s.i64(3), s.text(4)});
+    return out;
+}
+
+std::vector<StoredRun> Store::failures(std::int64_t campaign) {
+    Stmt s(impl_->db, (std::string("SELECT ") + kRunColumns +
+                       " FROM runs WHERE outcome != 'pass' AND (?1 = 0 OR campaign = ?1) ORDER BY id")
+                          .c_str());
+    s.bind(1, campaign);
+    std::vector<StoredRun> out;
+    while (s.step()) out.push_back(read_run(s));
+    return out;
+}
+
+}  // namespace corosim::check

@@ -1,0 +1,45 @@
+// commands.hpp: the CLI's subcommands (one file each), its exit codes and its error type.
+// Exit codes (DESIGN 6): 0 all passed, 1 failures found, 2 usage or input error, 3 internal.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "corosim/scenarios/registry.hpp"
+
+namespace corosim::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailures = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInternal = 3;
+
+/// A bad argument or input file: one line on stderr, exit 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A parsed subcommand and what runs it.
+struct Command {
+    CLI::App* app;
+    std::function<int()> run;
+};
+
+Command add_list(CLI::App& app);
+Command add_run(CLI::App& app);
+Command add_replay(CLI::App& app);
+Command add_fuzz(CLI::App& app);
+Command add_report(CLI::App& app);
+
+/// The built-in scenario called `name`; UsageError naming the known ones otherwise.
+const scenarios::Scenario& find_scenario(std::string_view name);
+
+/// `s` as a JSON string literal.
+std::string json_str(std::string_view s);
+
+}  // namespace corosim::cli

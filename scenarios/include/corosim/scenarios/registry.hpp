@@ -1,0 +1,40 @@
+// registry.hpp: the scenario registry. Built-in families register explicitly (static
+// registrars in a static library would be dropped by the linker; STYLE 15), and iteration is
+// by name so listings never depend on hash order.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "corosim/scenarios/scenario.hpp"
+
+namespace corosim::scenarios {
+
+/// Scenarios by name.
+class Registry {
+public:
+    /// Adds a scenario; throws std::invalid_argument on a duplicate name.
+    void add(Scenario s);
+    /// The scenario called `name`, or null.
+    const Scenario* find(std::string_view name) const;
+    /// All scenarios, sorted by name.
+    const std::map<std::string, Scenario, std::less<>>& all() const noexcept { return by_name_; }
+
+private:
+    std::map<std::string, Scenario, std::less<>> by_name_;
+};
+
+/// Registers every built-in family.
+void register_builtin(Registry& reg);
+
+/// The `basics` family: ping_pong, sleep_sort, racy_counter.
+void register_basics(Registry& reg);
+
+/// The `loop_rules` family: timer_ties, loop_order.
+void register_loop_rules(Registry& reg);
+
+/// A registry holding the built-in scenarios.
+const Registry& builtin_registry();
+
+}  // namespace corosim::scenarios

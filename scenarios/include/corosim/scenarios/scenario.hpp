@@ -1,0 +1,57 @@
+// scenario.hpp: a scenario is a registered coroutine factory with a name, a family, typed
+// integer parameters with ranges (so the fuzzer can generate and shrink them) and its own
+// invariants, checked inside with check() (DESIGN 5).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "corosim/coro.hpp"
+
+namespace corosim::scenarios {
+
+/// One integer parameter: its range, default and meaning.
+struct ParamSpec {
+    std::string name;
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    std::int64_t def = 0;
+    std::string help;
+};
+
+/// Parameter values by name (ordered, so their JSON is canonical).
+using Params = std::map<std::string, std::int64_t>;
+
+/// What a scenario's factory receives.
+struct Context {
+    Params params;
+    std::uint64_t seed = 0;  ///< the run's seed, for scenarios that draw their own data
+    /// The value of parameter `name` (the default when absent).
+    std::int64_t get(std::string_view name) const;
+};
+
+/// A registered scenario.
+struct Scenario {
+    std::string name;
+    std::string family;
+    std::string description;
+    std::vector<ParamSpec> params;
+    std::function<Coro<void>(const Context&)> make;
+    bool planted = false;  ///< a deliberately buggy scenario (excluded from --all)
+
+    /// Every parameter at its default.
+    Params defaults() const;
+    /// Applies `key=value`; throws std::invalid_argument naming the bad key or value.
+    void apply(Params& params, std::string_view assignment) const;
+};
+
+/// `{"k":1,"n":8}`: the canonical JSON of a parameter set.
+std::string params_json(const Params& params);
+/// Parses params_json's output (flat object of integers); throws std::invalid_argument.
+Params parse_params_json(std::string_view json);
+
+}  // namespace corosim::scenarios

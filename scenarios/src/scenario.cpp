@@ -1,0 +1,121 @@
+#include <charconv>
+#include <stdexcept>
+
+#include "corosim/scenarios/registry.hpp"
+#include "corosim/scenarios/scenario.hpp"
+
+namespace corosim::scenarios {
+
+std::int64_t Context::get(std::string_view name) const {
+    if (auto it = params.find(std::string(name)); it != params.end()) return it->second;
+    throw std::invalid_argument("scenario asked for unknown parameter '" + std::string(name) + "'");
+}
+
+Params Scenario::defaults() const {
+    Params p;
+    for (const auto& spec : params) p[spec.name] = spec.def;
+    return p;
+}
+
+void Scenario::apply(Params& values, std::string_view assignment) const {
+    const auto eq = assignment.find('=');
+    if (eq == std::string_view::npos) {
+        throw std::invalid_argument("parameter '" + std::string(assignment) + "' is not key=value");
+    }
+    const std::string key(assignment.substr(0, eq));
+    const std::string_view text = assignment.substr(eq + 1);
+    const ParamSpec* spec = nullptr;
+    for (const auto& p : params)
+        if (p.name == key) spec = &p;
+    if (spec == nullptr) {
+        std::string known;
+        for (const auto& p : params) known += (known.empty() ? "" : ", ") + p.name;
+        throw std::invalid_argument("scenario '" + name + "' has no parameter '" + key + "' (has: " +
+                                    (known.empty() ? "none" : known) + ")");
+    }
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+        throw std::invalid_argument("parameter '" + key + "' wants an integer, got '" + std::string(text) + "'");
+    }
+    if (v < spec->min || v > spec->max) {
+        throw std::invalid_argument("parameter '" + key + "'=" + std::to_string(v) + " is out of range [" +
+                                    std::to_string(spec->min) + ", " + std::to_string(spec->max) + "]");
+    }
+    values[key] = v;
+}
+
+std::string params_json(const Params& params) {
+    std::string out = "{";
+    for (const auto& [k, v] : params) {
+        if (out.size() > 1) out += ',';
+        out += '"' + k + "\":" + std::to_string(v);
+    }
+    return out + "}";
+}
+
+Params parse_params_json(std::string_view json) {
+    Params out;
+    std::size_t i = 0;
+    const auto fail = [&] { throw std::invalid_argument("malformed parameter JSON '" + std::string(json) + "'"); };
+    const auto skip_ws = [&] {
+        while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t')) ++i;
+    };
+    skip_ws();
+    if (i >= json.size() || json[i] != '{') fail();
+    ++i;
+    skip_ws();
+    if (i < json.size() && json[i] == '}') return out;
+    for (;;) {
+        skip_ws();
+        if (i >= json.size() || json[i] != '"') fail();
+        const std::size_t close = json.find('"', i + 1);
+        if (close == std::string_view::npos) fail();
+        std::string key(json.substr(i + 1, close - i - 1));
+        i = close + 1;
+        skip_ws();
+        if (i >= json.size() || json[i] != ':') fail();
+        ++i;
+        skip_ws();
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(json.data() + i, json.data() + json.size(), v);
+        if (ec != std::errc()) fail();
+        i = static_cast<std::size_t>(end - json.data());
+        out[std::move(key)] = v;
+        skip_ws();
+        if (i < json.size() && json[i] == ',') {
+            ++i;
+            continue;
+        }
+        if (i < json.size() && json[i] == '}') return out;
+        fail();
+    }
+}
+
+void Registry::add(Scenario s) {
+    const std::string key = s.name;
+    if (!by_name_.emplace(key, std::move(s)).second) {
+        throw std::invalid_argument("scenario '" + key + "' registered twice");
+    }
+}
+
+const Scenario* Registry::find(std::string_view name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &it->second;
+}
+
+void register_builtin(Registry& reg) {
+    register_basics(reg);
+    register_loop_rules(reg);
+}
+
+const Registry& builtin_registry() {
+    static const Registry reg = [] {
+        Registry r;
+        register_builtin(r);
+        return r;
+    }();
+    return reg;
+}
+
+}  // namespace corosim::scenarios

@@ -1,0 +1,200 @@
+// coro.hpp: Coro<T>, the coroutine object (SEMANTICS A1-A9). Lazy: calling a coroutine function
+// runs nothing. `co_await coro` runs it inline in the awaiting task by hopping through the task's
+// step loop (STYLE example 2: asyncio's `await coro` semantics with a flat stack on every
+// compiler), never through the event loop. Destroyed while CREATED: the "never awaited" warning.
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "corosim/detail/frame_pool.hpp"
+#include "corosim/exceptions.hpp"
+
+namespace corosim {
+
+class TaskBase;
+template <class T>
+class Coro;
+
+namespace detail {
+
+/// Keeps a coroutine's own arguments from ever matching the promise constructor.
+struct PromiseTag {};
+
+/// inspect.getcoroutinestate, minus RUNNING (a frame in a running chain reports SUSPENDED).
+enum class CoroState : std::uint8_t { kCreated, kSuspended, kClosed };
+
+/// True when the exception being handled is a CancelledError; no rethrow (hot in cancellation).
+bool current_exception_is_cancel() noexcept;
+/// Records the A5 warning for a coroutine dropped while CREATED.
+void warn_never_awaited(const char* name);
+/// Takes and rethrows the exception a task step is delivering, if any.
+void rethrow_pending(TaskBase* task);
+/// Makes `h` the next frame the task's step loop resumes.
+void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept;
+
+/// What every Coro<T> promise shares: the chain links and the outcome.
+class PromiseBase {
+public:
+    explicit PromiseBase(const char* name) noexcept : name_(name) { ++frame_stats().created; }
+    ~PromiseBase() { ++frame_stats().destroyed; }
+    PromiseBase(const PromiseBase&) = delete;
+    PromiseBase& operator=(const PromiseBase&) = delete;
+
+    static void* operator new(std::size_t size) { return frame_alloc(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { frame_free(p, size); }
+
+    struct InitialAwaiter {
+        PromiseBase* promise;
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<>) const noexcept {}
+        // A task cancelled before its first step throws here, before any user code (A3, B6a).
+        void await_resume() const {
+            promise->state_ = CoroState::kSuspended;
+            if (promise->task_) rethrow_pending(promise->task_);
+        }
+    };
+    struct FinalAwaiter {
+        bool await_ready() const noexcept { return false; }
+        template <class P>
+        void await_suspend(std::coroutine_handle<P> self) const noexcept {
+            PromiseBase& p = self.promise();
+            p.state_ = CoroState::kClosed;
+            if (p.continuation_) hop_to(p.task_, p.continuation_);
+        }
+        void await_resume() const noexcept {}
+    };
+
+    InitialAwaiter initial_suspend() noexcept { return {this}; }
+    FinalAwaiter final_suspend() noexcept { return {}; }
+    void unhandled_exception() noexcept {
+        error_ = std::current_exception();
+        error_is_cancel_ = current_exception_is_cancel();
+    }
+
+    CoroState state() const noexcept { return state_; }
+    const char* name() const noexcept { return name_; }
+    TaskBase* task() const noexcept { return task_; }
+    void set_task(TaskBase* t) noexcept { task_ = t; }
+    const std::exception_ptr& error() const noexcept { return error_; }
+    bool error_is_cancel() const noexcept { return error_is_cancel_; }
+
+private:
+    template <class>
+    friend class corosim::Coro;
+    std::coroutine_handle<> continuation_;  // who awaits us; empty for a task's top frame
+    TaskBase* task_ = nullptr;              // the task whose step drives this frame
+    std::exception_ptr error_;
+    const char* name_;
+    CoroState state_ = CoroState::kCreated;
+    bool error_is_cancel_ = false;
+};
+
+template <class T>
+class CoroPromise final : public PromiseBase {
+public:
+    // The default argument is evaluated inside the coroutine, so it names the coroutine (A5).
+    explicit CoroPromise(PromiseTag = {}, const char* name = __builtin_FUNCTION()) noexcept : PromiseBase(name) {}
+    Coro<T> get_return_object() noexcept;
+    template <class U>
+    void return_value(U&& v) {
+        value_.emplace(std::forward<U>(v));
+    }
+    T take() { return std::move(*value_); }
+
+private:
+    std::optional<T> value_;
+};
+
+template <>
+class CoroPromise<void> final : public PromiseBase {
+public:
+    explicit CoroPromise(PromiseTag = {}, const char* name = __builtin_FUNCTION()) noexcept : PromiseBase(name) {}
+    Coro<void> get_return_object() noexcept;
+    void return_void() noexcept {}
+    void take() noexcept {}
+};
+
+}  // namespace detail
+
+/// A lazy coroutine object returning T; move-only; owns its frame.
+template <class T = void>
+class [[nodiscard]] Coro {
+public:
+    using promise_type = detail::CoroPromise<T>;
+    using handle_type = std::coroutine_handle<promise_type>;
+
+    Coro() = default;
+    explicit Coro(handle_type h) noexcept : h_(h) {}
+    Coro(Coro&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+    Coro& operator=(Coro&& o) noexcept {
+        if (this != &o) {
+            reset();
+            h_ = std::exchange(o.h_, {});
+        }
+        return *this;
+    }
+    ~Coro() { reset(); }
+
+    /// CREATED, SUSPENDED or CLOSED (a moved-from Coro reports CLOSED).
+    detail::CoroState state() const noexcept { return h_ ? h_.promise().state() : detail::CoroState::kClosed; }
+    /// The coroutine's function name, as the never-awaited warning shows it.
+    const char* name() const noexcept { return h_ ? h_.promise().name() : "?"; }
+    /// Gives up ownership of the frame (a Task takes it).
+    handle_type release() noexcept { return std::exchange(h_, {}); }
+
+    class Awaiter {
+    public:
+        explicit Awaiter(handle_type h) noexcept : h_(h) {}
+        // Awaiting a started or finished coroutine does not suspend; await_resume raises (A7, A8).
+        bool await_ready() const noexcept { return !h_ || h_.promise().state() != detail::CoroState::kCreated; }
+        template <class P>
+        void await_suspend(std::coroutine_handle<P> caller) const noexcept {
+            auto& p = h_.promise();
+            p.continuation_ = caller;
+            p.task_ = caller.promise().task();
+            detail::hop_to(p.task_, h_);
+        }
+        T await_resume() const {
+            if (!h_) throw RuntimeError("cannot reuse already awaited coroutine");
+            auto& p = h_.promise();
+            if (!p.continuation_) {
+                if (p.state() == detail::CoroState::kClosed) throw RuntimeError("cannot reuse already awaited coroutine");
+                throw RuntimeError("coroutine is being awaited already");
+            }
+            p.continuation_ = nullptr;  // awaited once; a second await sees CLOSED
+            if (p.error_) std::rethrow_exception(p.error_);
+            return p.take();
+        }
+
+    private:
+        handle_type h_;
+    };
+
+    Awaiter operator co_await() const& noexcept { return Awaiter(h_); }
+    Awaiter operator co_await() const&& noexcept { return Awaiter(h_); }
+
+private:
+    void reset() noexcept {
+        if (!h_) return;
+        if (h_.promise().state() == detail::CoroState::kCreated) detail::warn_never_awaited(h_.promise().name());
+        std::exchange(h_, {}).destroy();
+    }
+    handle_type h_;
+};
+
+namespace detail {
+template <class T>
+Coro<T> CoroPromise<T>::get_return_object() noexcept {
+    return Coro<T>(std::coroutine_handle<CoroPromise<T>>::from_promise(*this));
+}
+inline Coro<void> CoroPromise<void>::get_return_object() noexcept {
+    return Coro<void>(std::coroutine_handle<CoroPromise<void>>::from_promise(*this));
+}
+}  // namespace detail
+
+}  // namespace corosim

@@ -1,0 +1,75 @@
+// exceptions.hpp: the Python-like exception hierarchy scenarios raise and catch, with Python's
+// repr (`ValueError('bad')`). Mirroring the hierarchy makes the natural C++ catch right:
+// `catch (const Exception&)` lets CancelledError (a BaseException) pass, as in Python.
+// Rules: SEMANTICS B10, C2 (context chains), T (rendering).
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace corosim {
+
+/// Root of the hierarchy; carries the message and the `__context__`/`__cause__` links.
+class BaseException : public std::exception {
+public:
+    BaseException() = default;
+    /// An exception whose single argument is `msg`.
+    explicit BaseException(std::string msg) : msg_(std::move(msg)) {}
+
+    /// The Python class name, e.g. "ValueError".
+    virtual const char* type_name() const noexcept { return "BaseException"; }
+    /// The first argument, if the exception has one.
+    const std::optional<std::string>& message() const noexcept { return msg_; }
+    /// Python's repr: `ValueError('bad')`, or `CancelledError()` without arguments.
+    std::string repr() const;
+    const char* what() const noexcept override { return msg_ ? msg_->c_str() : type_name(); }
+
+    /// The exception being handled when this one was raised (`__context__`).
+    std::exception_ptr context;
+    /// The explicit `raise ... from` cause (`__cause__`).
+    std::exception_ptr cause;
+    /// `__suppress_context__`, set by `raise ... from`.
+    bool suppress_context = false;
+
+private:
+    std::optional<std::string> msg_;
+};
+
+#define COROSIM_DEFINE_EXCEPTION(Name, Base)                                   \
+    class Name : public Base {                                                 \
+    public:                                                                    \
+        using Base::Base;                                                      \
+        const char* type_name() const noexcept override { return #Name; }      \
+    }
+
+/// Ordinary errors; what `except Exception` catches.
+COROSIM_DEFINE_EXCEPTION(Exception, BaseException);
+/// asyncio.CancelledError: a BaseException since 3.8, so `except Exception` does not swallow it.
+COROSIM_DEFINE_EXCEPTION(CancelledError, BaseException);
+COROSIM_DEFINE_EXCEPTION(KeyboardInterrupt, BaseException);
+COROSIM_DEFINE_EXCEPTION(SystemExit, BaseException);
+COROSIM_DEFINE_EXCEPTION(GeneratorExit, BaseException);
+COROSIM_DEFINE_EXCEPTION(RuntimeError, Exception);
+COROSIM_DEFINE_EXCEPTION(ValueError, Exception);
+COROSIM_DEFINE_EXCEPTION(TypeError, Exception);
+COROSIM_DEFINE_EXCEPTION(KeyError, Exception);
+COROSIM_DEFINE_EXCEPTION(TimeoutError, Exception);
+COROSIM_DEFINE_EXCEPTION(StopAsyncIteration, Exception);
+/// asyncio.InvalidStateError, e.g. set_result on a finished future.
+COROSIM_DEFINE_EXCEPTION(InvalidStateError, Exception);
+
+/// Python's repr of a str: single quotes unless the text holds ' and no ".
+std::string py_str_repr(std::string_view s);
+
+/// The repr of whatever `e` holds; a non-corosim C++ exception shows as `CppException('what')`.
+std::string exception_repr(const std::exception_ptr& e);
+
+/// True when `e` holds a CancelledError. Rethrows to look, so keep it off hot paths.
+bool is_cancelled_error(const std::exception_ptr& e);
+
+/// True when `e` holds KeyboardInterrupt or SystemExit, which escape the loop (SEMANTICS G7).
+bool is_loop_fatal(const std::exception_ptr& e);
+
+}  // namespace corosim

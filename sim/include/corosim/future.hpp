@@ -1,0 +1,196 @@
+// future.hpp: Future<T>, asyncio.Future's states and rules (SEMANTICS B5, B10): pending,
+// finished or cancelled; done callbacks go through call_soon in registration order;
+// `co_await fut` returns at once when it is done and otherwise suspends the task (A9).
+// States are reference counted without atomics: a loop and everything in it live on one thread.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "corosim/detail/callback.hpp"
+#include "corosim/exceptions.hpp"
+#include "corosim/loop.hpp"
+
+namespace corosim {
+
+class TaskBase;
+
+/// The untyped part of every future and task: state, exception, callbacks, refcount.
+class FutureBase {
+public:
+    enum class State : std::uint8_t { kPending, kFinished, kCancelled };
+
+    explicit FutureBase(Loop& loop) : loop_(&loop), id_(loop.next_future_id()) {}
+    virtual ~FutureBase();
+    FutureBase(const FutureBase&) = delete;
+    FutureBase& operator=(const FutureBase&) = delete;
+
+    void add_ref() noexcept { ++refs_; }
+    void release() noexcept {
+        if (--refs_ == 0) delete this;
+    }
+
+    /// True once finished or cancelled.
+    bool done() const noexcept { return state_ != State::kPending; }
+    /// True when cancelled.
+    bool cancelled() const noexcept { return state_ == State::kCancelled; }
+    /// Per-loop id, used in traces instead of an address.
+    std::uint64_t id() const noexcept { return id_; }
+    /// The loop this future belongs to.
+    Loop& loop() const noexcept { return *loop_; }
+
+    /// asyncio's cancel(msg): false when already done; Task overrides it (B6).
+    virtual bool cancel(std::optional<std::string> msg = std::nullopt) { return future_cancel(std::move(msg)); }
+    /// set_exception; InvalidStateError when already done.
+    void set_exception(std::exception_ptr e);
+    /// exception(): the stored exception (null when finished with a result); raises
+    /// CancelledError when cancelled and InvalidStateError when pending.
+    std::exception_ptr exception();
+
+    /// Registers an internal done callback; scheduled at once (call_soon) if already done (B5).
+    void add_callback(detail::Callback cb);
+    /// Drops the pending callbacks whose first operand is `a` (remove_done_callback).
+    void remove_callbacks_for(void* a) noexcept;
+
+    /// Throws what result() would throw (CancelledError, the exception, InvalidStateError).
+    void check_result();
+    /// The exception a waiter wakes up with, or null for a result; `is_cancel` tells whether it
+    /// is a CancelledError without rethrowing to find out.
+    std::exception_ptr wake_exception(bool& is_cancel);
+
+protected:
+    /// Future.cancel itself, bypassing a Task's override.
+    bool future_cancel(std::optional<std::string> msg);
+    /// Marks finished and schedules the callbacks.
+    void finish_with_result();
+    /// Future._make_cancelled_error: the saved CancelledError first, then fresh ones (B10).
+    std::exception_ptr make_cancelled_error();
+    void schedule_callbacks();
+
+    Loop* loop_;
+    std::uint64_t id_;
+    std::uint32_t refs_ = 0;
+    State state_ = State::kPending;
+    bool exc_is_cancel_ = false;
+    bool log_traceback_ = false;
+    std::exception_ptr exc_;
+    std::exception_ptr cancelled_exc_;
+    std::optional<std::string> cancel_message_;
+    detail::Callback first_cb_;
+    std::vector<detail::Callback> more_cbs_;
+};
+
+namespace detail {
+
+/// Intrusive owning pointer to a future state.
+template <class S>
+class Ref {
+public:
+    Ref() = default;
+    explicit Ref(S* p) noexcept : p_(p) {
+        if (p_) p_->add_ref();
+    }
+    Ref(const Ref& o) noexcept : Ref(o.p_) {}
+    Ref(Ref&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    Ref& operator=(Ref o) noexcept {
+        std::swap(p_, o.p_);
+        return *this;
+    }
+    ~Ref() {
+        if (p_) p_->release();
+    }
+    S* get() const noexcept { return p_; }
+    S* operator->() const noexcept { return p_; }
+    S& operator*() const noexcept { return *p_; }
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+
+private:
+    S* p_ = nullptr;
+};
+
+/// Where a future or task keeps its result.
+template <class T>
+class ValueSlot {
+protected:
+    std::optional<T> value_;
+};
+template <>
+class ValueSlot<void> {};
+
+/// Suspends the awaiting task on a future-like state `S` (Future or Task).
+template <class S>
+class FutureAwaiter {
+public:
+    explicit FutureAwaiter(S* state) noexcept : state_(state) {}
+    bool await_ready() const noexcept { return state_->done(); }
+    template <class P>
+    void await_suspend(std::coroutine_handle<P> caller) noexcept;
+    decltype(auto) await_resume();
+
+private:
+    S* state_;
+    TaskBase* task_ = nullptr;
+};
+
+}  // namespace detail
+
+/// The shared state of a Future<T>.
+template <class T>
+class FutureState : public FutureBase, public detail::ValueSlot<T> {
+public:
+    using FutureBase::FutureBase;
+    using value_type = T;
+
+    /// set_result; InvalidStateError when already done.
+    template <class U = T>
+        requires(!std::is_void_v<T>)
+    void set_result(U&& v) {
+        if (done()) throw InvalidStateError("invalid state");
+        this->value_.emplace(std::forward<U>(v));
+        finish_with_result();
+    }
+    void set_result()
+        requires std::is_void_v<T>
+    {
+        if (done()) throw InvalidStateError("invalid state");
+        finish_with_result();
+    }
+    /// result(): the value, or raises (B10).
+    decltype(auto) result() {
+        check_result();
+        if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*this->value_);
+    }
+};
+
+/// asyncio.Future: a handle to a shared FutureState<T>.
+template <class T = void>
+class [[nodiscard]] Future {
+public:
+    using State = FutureState<T>;
+    /// A new pending future on the running loop (loop.create_future()).
+    Future();
+    explicit Future(detail::Ref<State> s) : s_(std::move(s)) {}
+
+    bool done() const noexcept { return s_->done(); }
+    bool cancelled() const noexcept { return s_->cancelled(); }
+    bool cancel(std::optional<std::string> msg = std::nullopt) { return s_->cancel(std::move(msg)); }
+    template <class... U>
+    void set_result(U&&... v) { s_->set_result(std::forward<U>(v)...); }
+    void set_exception(std::exception_ptr e) { s_->set_exception(std::move(e)); }
+    std::exception_ptr exception() { return s_->exception(); }
+    decltype(auto) result() { return s_->result(); }
+    std::uint64_t id() const noexcept { return s_->id(); }
+    State* state() const noexcept { return s_.get(); }
+
+    detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
+
+private:
+    detail::Ref<State> s_;
+};
+
+}  // namespace corosim

@@ -1,0 +1,179 @@
+// loop.hpp: the virtual-time event loop. One `run_once` is CPython's `BaseEventLoop._run_once`
+// (SEMANTICS G1): purge cancelled timers, choose the timeout (here: jump the virtual clock),
+// move due timers to the end of the ready queue, run the callbacks that were ready when the
+// iteration started. Stopping and run_until_complete follow G4.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "corosim/detail/callback.hpp"
+#include "corosim/detail/timer_heap.hpp"
+#include "corosim/policy.hpp"
+#include "corosim/time.hpp"
+#include "corosim/trace.hpp"
+
+namespace corosim {
+
+class Loop;
+class FutureBase;
+class TaskBase;
+
+/// A cancellable reference to a callback scheduled with call_soon/call_later/call_at
+/// (asyncio.Handle / TimerHandle). Inert once the callback ran or was purged.
+class Handle {
+public:
+    Handle() = default;
+    /// Cancels the callback if it has not run yet (G3: a timer stays in the heap).
+    void cancel();
+    /// True once cancel() took effect.
+    bool cancelled() const;
+
+private:
+    friend class Loop;
+    Handle(Loop* loop, std::uint32_t slot, std::uint32_t gen) : loop_(loop), slot_(slot), gen_(gen) {}
+    Loop* loop_ = nullptr;
+    std::uint32_t slot_ = 0;
+    std::uint32_t gen_ = 0;
+};
+
+/// Why run_forever / run_until_complete returned.
+enum class LoopStatus : std::uint8_t {
+    kStopped,   ///< stop() was called (run_until_complete: the future is done)
+    kDeadlock,  ///< nothing ready, no timer, not stopping: a real loop would block forever
+    kLivelock,  ///< the step or virtual-time budget ran out
+};
+
+/// Construction options for a Loop.
+struct LoopOptions {
+    Policy* policy = nullptr;                  ///< null = FIFO (asyncio's order), no virtual call
+    TraceLevel trace_level = TraceLevel::kSummary;
+    std::uint64_t max_steps = 50'000'000;      ///< livelock budget: callbacks run
+    Nanos max_vtime = seconds(10'000'000);     ///< livelock budget: virtual time
+};
+
+/// A single-threaded virtual-time event loop. Not thread-safe; one per thread at a time.
+class Loop {
+public:
+    explicit Loop(LoopOptions options = {});
+    ~Loop();
+    Loop(const Loop&) = delete;
+    Loop& operator=(const Loop&) = delete;
+
+    /// The loop running on this thread, or null (asyncio.get_running_loop without the raise).
+    static Loop* current() noexcept;
+
+    /// The virtual time in nanoseconds.
+    Nanos time() const noexcept { return now_; }
+
+    /// asyncio's call_soon: runs `fn` in the next iteration, after what is already queued.
+    Handle call_soon(std::function<void()> fn);
+    /// asyncio's call_later: `call_at(time() + delay, fn)`.
+    Handle call_later(Nanos delay, std::function<void()> fn);
+    /// asyncio's call_at: a timer in CPython's heap order (G2), even when `when` is now or past.
+    Handle call_at(Nanos when, std::function<void()> fn);
+
+    /// One `_run_once` iteration.
+    LoopStatus run_once();
+    /// Iterates until stop() (G4), a deadlock or the budget.
+    LoopStatus run_forever();
+    /// Runs until `fut` is done, through a done callback that calls stop() (G4).
+    LoopStatus run_until_complete(FutureBase& fut);
+    /// asyncio's stop(): the loop ends after the current iteration.
+    void stop() noexcept { stopping_ = true; }
+
+    /// The run's trace.
+    Trace& trace() noexcept { return trace_; }
+    const Trace& trace() const noexcept { return trace_; }
+    /// Records a conformance line `text` from the current task (or `-`).
+    void line(std::string_view text);
+    /// Records a conformance line attributed to no task.
+    void line_no_task(std::string_view text);
+
+    /// The choices made at choice points with >= 2 options, in order (the replay input).
+    const std::vector<std::uint32_t>& choices() const noexcept { return choices_; }
+    /// Callbacks run so far.
+    std::uint64_t steps() const noexcept { return steps_; }
+    /// Invariant violations recorded by check().
+    const std::vector<std::string>& violations() const noexcept { return violations_; }
+    /// Records an invariant violation (check() calls this).
+    void add_violation(std::string message);
+
+    /// The task whose step is running, or null in a plain callback (G8).
+    TaskBase* current_task() const noexcept { return current_task_; }
+    /// Pending tasks in creation order (asyncio.all_tasks, pinned by SEMANTICS H1).
+    std::vector<TaskBase*> pending_tasks() const;
+
+    // ---- runtime internals (used by Future/Task/sleep; not for scenarios) ----
+    /// Queues an internal callback (call_soon without a handle).
+    void schedule(detail::Callback cb) { ready_push(cb); }
+    /// Adds an internal timer; returns a handle that can cancel it.
+    Handle add_timer(Nanos when, detail::Callback cb);
+    /// Next per-loop future id.
+    std::uint64_t next_future_id() noexcept { return ++future_ids_; }
+    /// Next per-loop task id, and the `Task-N` counter (SEMANTICS B2, H3).
+    std::uint32_t next_task_id() noexcept { return ++task_ids_; }
+    std::uint64_t next_task_number() noexcept { return ++task_numbers_; }
+    void set_current_task(TaskBase* t) noexcept { current_task_ = t; }
+    void link_task(TaskBase* t) noexcept;
+    void unlink_task(TaskBase* t) noexcept;
+    /// Makes this the thread's running loop (or clears it); returns the previous one.
+    static Loop* set_current(Loop* loop) noexcept;
+    /// Drops every queued callback and timer without running them (end of a run).
+    void discard_all();
+    /// True when nothing is queued and no timer is pending.
+    bool idle() const noexcept { return ready_count_ == 0 && timers_.empty(); }
+
+private:
+    friend class Handle;
+    struct HandleRec {
+        detail::Callback cb;       // internal callback, or
+        std::function<void()> fn;  // a user callback
+        std::uint64_t seq = 0;     // timer sequence number, for the full trace
+        std::uint32_t gen = 0;
+        bool cancelled = false;
+        bool scheduled = false;    // in the timer heap (TimerHandle._scheduled)
+        bool live = false;
+    };
+
+    std::uint32_t alloc_handle();
+    void free_handle(std::uint32_t slot);
+    void cancel_handle(std::uint32_t slot, std::uint32_t gen);
+    static void run_handle(void* loop, void* slot, bool run);
+
+    void ready_push(detail::Callback cb);
+    detail::Callback ready_take(std::size_t index);
+    void purge_cancelled_timers();
+
+    LoopOptions options_;
+    Nanos now_ = 0;
+    bool stopping_ = false;
+    // Ready queue: a ring buffer of trivially copyable callbacks (DESIGN 8).
+    std::vector<detail::Callback> ready_;
+    std::size_t ready_head_ = 0;
+    std::size_t ready_count_ = 0;
+    detail::TimerHeap timers_;
+    std::size_t timer_cancelled_count_ = 0;
+    std::vector<HandleRec> handles_;
+    std::vector<std::uint32_t> free_handles_;
+    std::uint64_t timer_seq_ = 0;
+
+    Trace trace_;
+    std::vector<std::uint32_t> choices_;
+    std::vector<std::string> violations_;
+    std::uint64_t steps_ = 0;
+    std::uint64_t future_ids_ = 0;
+    std::uint32_t task_ids_ = 0;
+    std::uint64_t task_numbers_ = 0;
+    TaskBase* current_task_ = nullptr;
+    TaskBase* tasks_head_ = nullptr;  // pending tasks, creation order
+    TaskBase* tasks_tail_ = nullptr;
+};
+
+/// The running loop; raises RuntimeError('no running event loop') outside a run.
+Loop& running_loop();
+
+}  // namespace corosim

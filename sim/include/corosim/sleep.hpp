@@ -1,0 +1,45 @@
+// sleep.hpp: asyncio.sleep (python/cpython Lib/asyncio/tasks.py sleep, __sleep0). A positive
+// delay is a future completed by a call_later timer, whose handle is cancelled when the await
+// ends (the `finally: h.cancel()`); a delay <= 0 is a bare yield, one loop iteration (B3, B4).
+#pragma once
+
+#include <coroutine>
+
+#include "corosim/future.hpp"
+#include "corosim/task.hpp"
+#include "corosim/time.hpp"
+
+namespace corosim {
+
+/// What `co_await sleep(d)` suspends on.
+class [[nodiscard]] SleepAwaiter {
+public:
+    explicit SleepAwaiter(Nanos delay) noexcept : delay_(delay) {}
+    SleepAwaiter(const SleepAwaiter&) = delete;
+    SleepAwaiter& operator=(const SleepAwaiter&) = delete;
+    ~SleepAwaiter() {
+        if (fut_) fut_->release();
+    }
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    void await_suspend(std::coroutine_handle<P> caller) {
+        task_ = caller.promise().task();
+        suspend(caller);
+    }
+    void await_resume() {
+        timer_.cancel();
+        task_->rethrow_pending();
+    }
+
+private:
+    void suspend(std::coroutine_handle<> caller);
+    Nanos delay_;
+    TaskBase* task_ = nullptr;
+    FutureState<void>* fut_ = nullptr;
+    Handle timer_;
+};
+
+/// asyncio.sleep(delay) with delay in virtual nanoseconds; sleep(0) yields once.
+inline SleepAwaiter sleep(Nanos delay) noexcept { return SleepAwaiter(delay); }
+
+}  // namespace corosim

@@ -1,0 +1,161 @@
+// task.hpp: Task<T>, a Future that drives a Coro through step/wakeup (SEMANTICS B1-B10;
+// python/cpython Lib/asyncio/tasks.py Task.__step, __wakeup, cancel, uncancel).
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "corosim/coro.hpp"
+#include "corosim/future.hpp"
+#include "corosim/loop.hpp"
+
+namespace corosim {
+
+/// The untyped part of a task: the coroutine chain, the cancellation bookkeeping, the name.
+class TaskBase : public FutureBase {
+public:
+    /// Whether the task is `asyncio.run`'s main task (named "main", consumes no Task-N number).
+    enum class Kind : std::uint8_t { kNormal, kMain };
+
+    TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name, Kind kind);
+    ~TaskBase() override;
+
+    /// The task's name (`Task-N` by default, `main` for the main task).
+    const std::string& name() const noexcept { return name_; }
+    /// Per-loop task id (1, 2, ...), never an address.
+    std::uint32_t task_id() const noexcept { return task_id_; }
+    /// Task.cancel (B6): cancels the awaited future, or arranges a CancelledError at the next step.
+    bool cancel(std::optional<std::string> msg = std::nullopt) override;
+    /// Number of cancellation requests not yet uncancelled (B7).
+    int cancelling() const noexcept { return num_cancels_requested_; }
+    /// Decrements cancelling(), never below 0; returns the new value (B7).
+    int uncancel() noexcept {
+        if (num_cancels_requested_ > 0) --num_cancels_requested_;
+        return num_cancels_requested_;
+    }
+    /// The future this task is suspended on, or null.
+    FutureBase* fut_waiter() const noexcept { return fut_waiter_; }
+
+    // ---- used by awaiters and the loop ----
+    /// Suspends the current step on `fut`; the wakeup arrives through fut's done callback.
+    void suspend_on(FutureBase* fut, std::coroutine_handle<> leaf);
+    /// Suspends the current step with a bare yield (sleep(0)): the next step is call_soon'd.
+    void yield_now(std::coroutine_handle<> leaf) noexcept {
+        leaf_ = leaf;
+        yielded_ = true;
+    }
+    void hop(std::coroutine_handle<> h) noexcept { next_ = h; }
+    void rethrow_pending() {
+        if (pending_throw_) std::rethrow_exception(std::exchange(pending_throw_, nullptr));
+    }
+    /// Destroys the coroutine chain without running it (end of a run that could not finish).
+    void abandon() noexcept;
+
+    TaskBase* prev_task = nullptr;  // Loop's pending-task list, creation order
+    TaskBase* next_task = nullptr;
+
+protected:
+    /// Moves the top frame's return value into the task (set_result).
+    virtual void take_result() = 0;
+    detail::PromiseBase* top_promise() const noexcept { return top_; }
+
+private:
+    static void step_cb(void* task, void*, bool run);
+    static void wakeup_cb(void* task, void*, bool run);
+    void schedule_step();
+    void step(std::exception_ptr exc, bool exc_is_cancel);
+    void finish_frame();
+
+    std::string name_;
+    std::uint32_t task_id_;
+    detail::PromiseBase* top_;
+    std::coroutine_handle<> top_handle_;
+    std::coroutine_handle<> leaf_;   // innermost suspended frame: where the next step resumes
+    std::coroutine_handle<> next_;   // the step loop's next hop
+    std::exception_ptr pending_throw_;
+    FutureBase* fut_waiter_ = nullptr;  // owned reference while set
+    int num_cancels_requested_ = 0;
+    bool must_cancel_ = false;
+    bool yielded_ = false;
+};
+
+/// The shared state of a Task<T>.
+template <class T>
+class TaskState final : public TaskBase, public detail::ValueSlot<T> {
+public:
+    TaskState(Loop& loop, typename Coro<T>::handle_type h, std::string name, Kind kind)
+        : TaskBase(loop, &h.promise(), h, std::move(name), kind) {}
+    using value_type = T;
+    /// result(): the value, or raises (B10).
+    decltype(auto) result() {
+        check_result();
+        if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*this->value_);
+    }
+
+private:
+    void take_result() override {
+        auto& p = static_cast<detail::CoroPromise<T>&>(*top_promise());
+        if constexpr (std::is_void_v<T>) {
+            p.take();
+        } else {
+            this->value_.emplace(p.take());
+        }
+    }
+};
+
+/// asyncio.Task: a handle to a TaskState<T>.
+template <class T = void>
+class [[nodiscard]] Task {
+public:
+    using State = TaskState<T>;
+    Task() = default;
+    explicit Task(detail::Ref<State> s) : s_(std::move(s)) {}
+
+    const std::string& name() const noexcept { return s_->name(); }
+    bool done() const noexcept { return s_->done(); }
+    bool cancelled() const noexcept { return s_->cancelled(); }
+    bool cancel(std::optional<std::string> msg = std::nullopt) { return s_->cancel(std::move(msg)); }
+    int cancelling() const noexcept { return s_->cancelling(); }
+    int uncancel() noexcept { return s_->uncancel(); }
+    decltype(auto) result() { return s_->result(); }
+    std::exception_ptr exception() { return s_->exception(); }
+    State* state() const noexcept { return s_.get(); }
+    explicit operator bool() const noexcept { return static_cast<bool>(s_); }
+
+    detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
+
+private:
+    detail::Ref<State> s_;
+};
+
+/// asyncio.create_task: wraps `coro` in a task scheduled on the running loop (B1). An empty
+/// `name` gives `Task-N`; a given name still consumes a number, as in 3.11/3.12 (B2).
+template <class T>
+Task<T> create_task(Coro<T> coro, std::string name = {}) {
+    Loop& loop = running_loop();
+    if (!name.empty()) loop.next_task_number();  // 3.12: loop.create_task numbers it, then set_name (B2)
+    return Task<T>(detail::Ref<TaskState<T>>(
+        new TaskState<T>(loop, coro.release(), std::move(name), TaskBase::Kind::kNormal)));
+}
+
+template <class S>
+template <class P>
+void detail::FutureAwaiter<S>::await_suspend(std::coroutine_handle<P> caller) noexcept {
+    task_ = caller.promise().task();
+    task_->suspend_on(state_, caller);
+}
+
+template <class S>
+decltype(auto) detail::FutureAwaiter<S>::await_resume() {
+    if (task_) task_->rethrow_pending();
+    return state_->result();
+}
+
+template <class T>
+Future<T>::Future() : s_(new State(running_loop())) {}
+
+}  // namespace corosim

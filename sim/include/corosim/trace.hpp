@@ -1,0 +1,122 @@
+// trace.hpp: the run's event record (DESIGN 4, SEMANTICS T). Every event is a fixed-size record;
+// the conformance view renders the `Line` events exactly as the Python reference loop prints
+// them; the trace hash folds every event (internal ones too) at every level, so `off`, `summary`
+// and `full` runs of the same schedule share one hash.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "corosim/time.hpp"
+
+namespace corosim {
+
+/// How much of the trace is kept in memory; the hash is computed at every level.
+enum class TraceLevel : std::uint8_t {
+    kOff,      ///< hash only
+    kSummary,  ///< the conformance view (Line events)
+    kFull,     ///< every event, internal ones included
+};
+
+/// Event kinds. `kLine` is the conformance view; the rest are internal (shown with `--trace=full`).
+enum class EventKind : std::uint16_t {
+    kLine = 0,         ///< a conformance line: str = "kind detail", name = task column
+    kTaskCreate = 1,   ///< a = new task id, name = its name
+    kStep = 2,         ///< task = stepping task
+    kSuspend = 3,      ///< a = id of the future waited on (0 for a bare yield)
+    kTaskDone = 4,     ///< a = 0 result, 1 exception, 2 cancelled
+    kTimerSet = 5,     ///< a = when (ns), b = timer sequence number
+    kTimerFire = 6,    ///< b = timer sequence number
+    kChoice = 7,       ///< a = options, b = chosen (only non-default choices are events)
+    kCancel = 8,       ///< a = id of the cancelled task
+    kWaiting = 9,      ///< deadlock dump: a = waiting task, b = future id, name = task name
+};
+
+/// One fixed-size trace record; its position in the trace is its sequence number.
+struct Event {
+    Nanos vtime = 0;
+    std::uint32_t task = 0;  ///< running task id, 0 when none
+    EventKind kind = EventKind::kLine;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+    std::uint32_t name = 0;  ///< interned string id (task column or task name), 0 = none
+    std::uint32_t str = 0;   ///< interned string id (line text), 0 = none
+};
+
+/// 64-bit FNV-1a over 64-bit little-endian words; the trace hash's building block.
+class Fnv64 {
+public:
+    void word(std::uint64_t w) noexcept { h_ = (h_ ^ w) * 0x100000001b3ULL; }
+    void bytes(std::string_view s) noexcept {
+        for (const unsigned char c : s) h_ = (h_ ^ c) * 0x100000001b3ULL;
+        word(s.size());
+    }
+    std::uint64_t value() const noexcept { return h_; }
+
+private:
+    std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+/// The in-memory trace of one run.
+class Trace {
+public:
+    explicit Trace(TraceLevel level = TraceLevel::kSummary);
+
+    /// Records an internal event (no strings).
+    void record(Nanos t, std::uint32_t task, EventKind kind, std::int64_t a = 0, std::int64_t b = 0) {
+        hash_event(t, task, kind, a, b, 0, 0);
+        ++count_;
+        if (level_ == TraceLevel::kFull) events_.push_back({t, task, kind, a, b, 0, 0});
+    }
+    /// Records an event carrying strings (conformance lines, task names).
+    void record_text(Nanos t, std::uint32_t task, EventKind kind, std::int64_t a, std::int64_t b,
+                     std::string_view name, std::string_view text);
+
+    /// The level this trace keeps.
+    TraceLevel level() const noexcept { return level_; }
+    /// Events kept (all of them at kFull, the Line events at kSummary, none at kOff).
+    const std::vector<Event>& events() const noexcept { return events_; }
+    /// Number of events recorded, kept or not.
+    std::uint64_t count() const noexcept { return count_; }
+    /// The trace hash so far.
+    std::uint64_t hash() const noexcept { return hash_.value(); }
+    /// The interned string with id `id` ("" for 0).
+    const std::string& str(std::uint32_t id) const { return strings_[id]; }
+
+    /// One event in the canonical text form; `names` maps task ids to names for internal events.
+    std::string render(const Event& e) const;
+    /// The canonical text of the kept events, one per line; internal events only when `full`.
+    std::string render_all(bool full) const;
+
+private:
+    void hash_event(Nanos t, std::uint32_t task, EventKind kind, std::int64_t a, std::int64_t b,
+                    std::uint64_t name_hash, std::uint64_t text_hash) noexcept {
+        hash_.word(static_cast<std::uint64_t>(t));
+        hash_.word(task);
+        hash_.word(static_cast<std::uint64_t>(kind));
+        hash_.word(static_cast<std::uint64_t>(a));
+        hash_.word(static_cast<std::uint64_t>(b));
+        hash_.word(name_hash);
+        hash_.word(text_hash);
+    }
+    std::uint32_t intern(std::string_view s);
+
+    TraceLevel level_;
+    std::uint64_t count_ = 0;
+    Fnv64 hash_;
+    std::vector<Event> events_;
+    std::vector<std::string> strings_;
+    std::map<std::string, std::uint32_t, std::less<>> ids_;
+    std::vector<std::uint32_t> task_names_;  // task id -> name id, for rendering internal events
+};
+
+/// Hex form of a trace hash: 16 lowercase digits.
+std::string hash_hex(std::uint64_t h);
+
+/// The conformance line layout `f"{ms:6d} {task:<12} {text}".rstrip()`.
+std::string format_line(Nanos t, std::string_view task, std::string_view text);
+
+}  // namespace corosim

@@ -1,0 +1,72 @@
+#include "corosim/detail/frame_pool.hpp"
+
+#include <new>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define COROSIM_POOL_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define COROSIM_POOL_OFF 1
+#endif
+#endif
+
+namespace corosim::detail {
+
+#ifndef COROSIM_POOL_OFF
+namespace {
+constexpr std::size_t kGranule = 64;
+constexpr std::size_t kClasses = 32;  // frames up to 2 KiB are pooled
+
+struct Pool {
+    std::vector<void*> free[kClasses];
+    ~Pool() {
+        for (auto& list : free)
+            for (void* p : list) ::operator delete(p);
+    }
+};
+
+Pool& pool() {
+    thread_local Pool p;
+    return p;
+}
+}  // namespace
+#endif
+
+FrameStats& frame_stats() noexcept {
+    thread_local FrameStats stats;
+    return stats;
+}
+
+void* frame_alloc(std::size_t size) {
+#ifndef COROSIM_POOL_OFF
+    const std::size_t cls = (size + kGranule - 1) / kGranule;
+    if (cls < kClasses) {
+        auto& list = pool().free[cls];
+        if (!list.empty()) {
+            void* p = list.back();
+            list.pop_back();
+            return p;
+        }
+        return ::operator new(cls * kGranule);
+    }
+#endif
+    return ::operator new(size);
+}
+
+void frame_free(void* p, std::size_t size) noexcept {
+#ifndef COROSIM_POOL_OFF
+    const std::size_t cls = (size + kGranule - 1) / kGranule;
+    if (cls < kClasses) {
+        try {
+            pool().free[cls].push_back(p);
+            return;
+        } catch (...) {
+        }
+    }
+#endif
+    (void)size;
+    ::operator delete(p);
+}
+
+}  // namespace corosim::detail

@@ -1,0 +1,88 @@
+#include "corosim/future.hpp"
+
+namespace corosim {
+
+FutureBase::~FutureBase() {
+    if (first_cb_.fn) first_cb_.discard();
+    for (const auto& cb : more_cbs_) cb.discard();
+}
+
+void FutureBase::add_callback(detail::Callback cb) {
+    if (done()) {
+        loop_->schedule(cb);
+    } else if (first_cb_.fn == nullptr && more_cbs_.empty()) {
+        first_cb_ = cb;
+    } else {
+        more_cbs_.push_back(cb);
+    }
+}
+
+void FutureBase::remove_callbacks_for(void* a) noexcept {
+    if (first_cb_.fn && first_cb_.a == a) std::exchange(first_cb_, {}).discard();
+    std::erase_if(more_cbs_, [a](const detail::Callback& cb) {
+        if (cb.a != a) return false;
+        cb.discard();
+        return true;
+    });
+}
+
+void FutureBase::schedule_callbacks() {
+    if (first_cb_.fn) loop_->schedule(std::exchange(first_cb_, {}));
+    for (const auto& cb : more_cbs_) loop_->schedule(cb);
+    more_cbs_.clear();
+}
+
+bool FutureBase::future_cancel(std::optional<std::string> msg) {
+    log_traceback_ = false;
+    if (state_ != State::kPending) return false;
+    state_ = State::kCancelled;
+    cancel_message_ = std::move(msg);
+    schedule_callbacks();
+    return true;
+}
+
+void FutureBase::finish_with_result() {
+    state_ = State::kFinished;
+    schedule_callbacks();
+}
+
+void FutureBase::set_exception(std::exception_ptr e) {
+    if (done()) throw InvalidStateError("invalid state");
+    exc_ = std::move(e);
+    exc_is_cancel_ = is_cancelled_error(exc_);
+    state_ = State::kFinished;
+    log_traceback_ = true;
+    schedule_callbacks();
+}
+
+std::exception_ptr FutureBase::make_cancelled_error() {
+    if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
+    if (cancel_message_) return std::make_exception_ptr(CancelledError(*cancel_message_));
+    return std::make_exception_ptr(CancelledError());
+}
+
+void FutureBase::check_result() {
+    if (state_ == State::kCancelled) std::rethrow_exception(make_cancelled_error());
+    if (state_ == State::kPending) throw InvalidStateError("Result is not ready.");
+    log_traceback_ = false;
+    if (exc_) std::rethrow_exception(exc_);
+}
+
+std::exception_ptr FutureBase::exception() {
+    if (state_ == State::kCancelled) std::rethrow_exception(make_cancelled_error());
+    if (state_ == State::kPending) throw InvalidStateError("Exception is not set.");
+    log_traceback_ = false;
+    return exc_;
+}
+
+std::exception_ptr FutureBase::wake_exception(bool& is_cancel) {
+    if (state_ == State::kCancelled) {
+        is_cancel = true;
+        return make_cancelled_error();
+    }
+    log_traceback_ = false;
+    is_cancel = exc_is_cancel_;
+    return exc_;
+}
+
+}  // namespace corosim

@@ -1,0 +1,299 @@
+#include "corosim/loop.hpp"
+
+#include <algorithm>
+
+#include "corosim/exceptions.hpp"
+#include "corosim/future.hpp"
+#include "corosim/task.hpp"
+
+namespace corosim {
+
+namespace {
+thread_local Loop* t_running = nullptr;
+
+// _run_once clamps select()'s timeout to MAXIMUM_SELECT_TIMEOUT (24 hours).
+constexpr Nanos kMaxSelectTimeout = seconds(24 * 3600);
+// _MIN_SCHEDULED_TIMER_HANDLES; the cancelled fraction threshold is 0.5.
+constexpr std::size_t kMinScheduledTimerHandles = 100;
+}  // namespace
+
+Loop* Loop::current() noexcept { return t_running; }
+
+Loop* Loop::set_current(Loop* loop) noexcept { return std::exchange(t_running, loop); }
+
+Loop& running_loop() {
+    if (t_running == nullptr) throw RuntimeError("no running event loop");
+    return *t_running;
+}
+
+Loop::Loop(LoopOptions options) : options_(options), trace_(options.trace_level) { ready_.resize(64); }
+
+Loop::~Loop() { discard_all(); }
+
+// ---- handles ----
+
+void Handle::cancel() {
+    if (loop_ != nullptr) loop_->cancel_handle(slot_, gen_);
+}
+
+bool Handle::cancelled() const {
+    if (loop_ == nullptr) return false;
+    const auto& rec = loop_->handles_[slot_];
+    return rec.gen == gen_ && rec.cancelled;
+}
+
+std::uint32_t Loop::alloc_handle() {
+    std::uint32_t slot;
+    if (!free_handles_.empty()) {
+        slot = free_handles_.back();
+        free_handles_.pop_back();
+    } else {
+        slot = static_cast<std::uint32_t>(handles_.size());
+        handles_.emplace_back();
+    }
+    HandleRec& rec = handles_[slot];
+    rec.cancelled = false;
+    rec.scheduled = false;
+    rec.live = true;
+    return slot;
+}
+
+void Loop::free_handle(std::uint32_t slot) {
+    HandleRec& rec = handles_[slot];
+    rec.fn = nullptr;
+    rec.cb = {};
+    rec.live = false;
+    ++rec.gen;
+    free_handles_.push_back(slot);
+}
+
+void Loop::cancel_handle(std::uint32_t slot, std::uint32_t gen) {
+    HandleRec& rec = handles_[slot];
+    if (!rec.live || rec.gen != gen || rec.cancelled) return;
+    rec.cancelled = true;
+    if (rec.scheduled) ++timer_cancelled_count_;  // _timer_handle_cancelled
+    // Release what the callback holds now, as CPython drops the callback on cancel.
+    if (rec.cb.fn) std::exchange(rec.cb, {}).discard();
+    rec.fn = nullptr;
+}
+
+void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
+    Loop& self = *static_cast<Loop*>(loop);
+    const auto slot = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(slot_ptr));
+    HandleRec& rec = self.handles_[slot];
+    const bool cancelled = rec.cancelled;
+    detail::Callback cb = std::exchange(rec.cb, {});
+    std::function<void()> fn = std::move(rec.fn);
+    self.free_handle(slot);
+    if (cancelled) return;
+    if (!run) {
+        if (cb.fn) cb.discard();
+        return;
+    }
+    if (cb.fn) {
+        cb.invoke();
+    } else if (fn) {
+        fn();
+    }
+}
+
+Handle Loop::call_soon(std::function<void()> fn) {
+    const std::uint32_t slot = alloc_handle();
+    handles_[slot].fn = std::move(fn);
+    ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
+    return Handle(this, slot, handles_[slot].gen);
+}
+
+Handle Loop::call_later(Nanos delay, std::function<void()> fn) { return call_at(now_ + delay, std::move(fn)); }
+
+Handle Loop::call_at(Nanos when, std::function<void()> fn) {
+    Handle h = add_timer(when, {});
+    handles_[h.slot_].fn = std::move(fn);
+    return h;
+}
+
+Handle Loop::add_timer(Nanos when, detail::Callback cb) {
+    const std::uint32_t slot = alloc_handle();
+    HandleRec& rec = handles_[slot];
+    rec.cb = cb;
+    rec.scheduled = true;
+    rec.seq = ++timer_seq_;
+    timers_.push({when, slot});
+    trace_.record(now_, current_task_ ? current_task_->task_id() : 0, EventKind::kTimerSet, when,
+                  static_cast<std::int64_t>(rec.seq));
+    return Handle(this, slot, rec.gen);
+}
+
+// ---- ready queue ----
+
+void Loop::ready_push(detail::Callback cb) {
+    if (ready_count_ == ready_.size()) {
+        std::vector<detail::Callback> bigger(ready_.size() * 2);
+        for (std::size_t i = 0; i < ready_count_; ++i) bigger[i] = ready_[(ready_head_ + i) % ready_.size()];
+        ready_ = std::move(bigger);
+        ready_head_ = 0;
+    }
+    ready_[(ready_head_ + ready_count_) % ready_.size()] = cb;
+    ++ready_count_;
+}
+
+// Removes the item `index` places from the front, keeping the others in order.
+detail::Callback Loop::ready_take(std::size_t index) {
+    const std::size_t cap = ready_.size();
+    detail::Callback cb = ready_[(ready_head_ + index) % cap];
+    for (std::size_t i = index; i > 0; --i) ready_[(ready_head_ + i) % cap] = ready_[(ready_head_ + i - 1) % cap];
+    ready_head_ = (ready_head_ + 1) % cap;
+    --ready_count_;
+    return cb;
+}
+
+// ---- _run_once ----
+
+void Loop::purge_cancelled_timers() {
+    const std::size_t sched_count = timers_.size();
+    if (sched_count > kMinScheduledTimerHandles && timer_cancelled_count_ * 2 > sched_count) {
+        auto& items = timers_.items();
+        std::vector<detail::TimerEntry> kept;
+        kept.reserve(items.size());
+        for (const auto& e : items) {
+            if (handles_[e.slot].cancelled) {
+                free_handle(e.slot);
+            } else {
+                kept.push_back(e);
+            }
+        }
+        items = std::move(kept);
+        timers_.heapify();
+        timer_cancelled_count_ = 0;
+    } else {
+        while (!timers_.empty() && handles_[timers_.top().slot].cancelled) {
+            --timer_cancelled_count_;
+            free_handle(timers_.pop().slot);
+        }
+    }
+}
+
+LoopStatus Loop::run_once() {
+    purge_cancelled_timers();
+
+    if (ready_count_ == 0 && !stopping_) {
+        if (timers_.empty()) return LoopStatus::kDeadlock;  // select(None) would block forever
+        // The virtual select(timeout) returns at once, timeout later (SEMANTICS H4).
+        const Nanos timeout = std::clamp<Nanos>(timers_.top().when - now_, 0, kMaxSelectTimeout);
+        now_ += timeout;
+        if (now_ > options_.max_vtime) return LoopStatus::kLivelock;
+    }
+
+    // clock_resolution is 1 ns: a timer is due when `when < now + 1`.
+    while (!timers_.empty() && timers_.top().when <= now_) {
+        const std::uint32_t slot = timers_.pop().slot;
+        handles_[slot].scheduled = false;
+        trace_.record(now_, 0, EventKind::kTimerFire, 0, static_cast<std::int64_t>(handles_[slot].seq));
+        ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
+    }
+
+    const std::size_t ntodo = ready_count_;
+    for (std::size_t i = 0; i < ntodo; ++i) {
+        std::size_t pick = 0;
+        const std::size_t remaining = ntodo - i;
+        if (options_.policy != nullptr && remaining > 1) {
+            const auto n = static_cast<std::uint32_t>(remaining);
+            pick = options_.policy->choose(ChoiceKind::kRunnable, n);
+            if (pick >= remaining) pick = 0;
+            choices_.push_back(static_cast<std::uint32_t>(pick));
+            if (pick != 0) trace_.record(now_, 0, EventKind::kChoice, n, static_cast<std::int64_t>(pick));
+        }
+        const detail::Callback cb = pick == 0 ? ready_take(0) : ready_take(pick);
+        ++steps_;
+        cb.invoke();
+    }
+    if (steps_ > options_.max_steps) return LoopStatus::kLivelock;
+    return LoopStatus::kStopped;
+}
+
+LoopStatus Loop::run_forever() {
+    LoopStatus status;
+    for (;;) {
+        status = run_once();
+        if (status != LoopStatus::kStopped) break;
+        if (stopping_) break;
+    }
+    stopping_ = false;
+    return status;
+}
+
+namespace {
+void stop_cb(void* loop, void* fut, bool run) {
+    if (run) static_cast<Loop*>(loop)->stop();
+    static_cast<FutureBase*>(fut)->release();
+}
+}  // namespace
+
+LoopStatus Loop::run_until_complete(FutureBase& fut) {
+    fut.add_ref();
+    fut.add_callback({&stop_cb, this, &fut});
+    const LoopStatus status = run_forever();
+    if (status != LoopStatus::kStopped) fut.remove_callbacks_for(this);
+    return status;
+}
+
+// ---- trace and bookkeeping ----
+
+void Loop::line(std::string_view text) {
+    if (current_task_ == nullptr) return line_no_task(text);
+    trace_.record_text(now_, current_task_->task_id(), EventKind::kLine, 0, 0, current_task_->name(), text);
+}
+
+void Loop::line_no_task(std::string_view text) { trace_.record_text(now_, 0, EventKind::kLine, 0, 0, "-", text); }
+
+void Loop::add_violation(std::string message) { violations_.push_back(std::move(message)); }
+
+void Loop::link_task(TaskBase* t) noexcept {
+    t->prev_task = tasks_tail_;
+    t->next_task = nullptr;
+    if (tasks_tail_ != nullptr) {
+        tasks_tail_->next_task = t;
+    } else {
+        tasks_head_ = t;
+    }
+    tasks_tail_ = t;
+}
+
+void Loop::unlink_task(TaskBase* t) noexcept {
+    if (t->prev_task != nullptr) {
+        t->prev_task->next_task = t->next_task;
+    } else if (tasks_head_ == t) {
+        tasks_head_ = t->next_task;
+    }
+    if (t->next_task != nullptr) {
+        t->next_task->prev_task = t->prev_task;
+    } else if (tasks_tail_ == t) {
+        tasks_tail_ = t->prev_task;
+    }
+    t->prev_task = t->next_task = nullptr;
+}
+
+std::vector<TaskBase*> Loop::pending_tasks() const {
+    std::vector<TaskBase*> out;
+    for (TaskBase* t = tasks_head_; t != nullptr; t = t->next_task) out.push_back(t);
+    return out;
+}
+
+void Loop::discard_all() {
+    // Callbacks may release the last reference to a task whose frame holds more handles, so
+    // drain until both queues stay empty.
+    while (ready_count_ > 0 || !timers_.empty()) {
+        while (ready_count_ > 0) ready_take(0).discard();
+        while (!timers_.empty()) {
+            const std::uint32_t slot = timers_.pop().slot;
+            HandleRec& rec = handles_[slot];
+            rec.scheduled = false;
+            detail::Callback cb = std::exchange(rec.cb, {});
+            free_handle(slot);
+            if (cb.fn) cb.discard();
+        }
+    }
+    timer_cancelled_count_ = 0;
+}
+
+}  // namespace corosim

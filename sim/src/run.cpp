@@ -1,0 +1,193 @@
+#include "corosim/run.hpp"
+
+#include "corosim/observe.hpp"
+#include "corosim/repr.hpp"
+#include "corosim/task.hpp"
+
+namespace corosim {
+
+const char* outcome_name(Outcome o) noexcept {
+    switch (o) {
+        case Outcome::kPass: return "pass";
+        case Outcome::kFail: return "fail";
+        case Outcome::kError: return "error";
+        case Outcome::kDeadlock: return "deadlock";
+        case Outcome::kLivelock: return "livelock";
+        case Outcome::kCrash: return "crash";
+    }
+    return "error";
+}
+
+namespace {
+
+// gather(*tasks, return_exceptions=True) as _cancel_all_tasks uses it: each child's done
+// callback retrieves its outcome; the last one completes the outer future.
+struct GatherAll {
+    FutureState<void>* outer;
+    std::size_t remaining;
+};
+
+void gather_child_done(void* g, void* child, bool run) {
+    auto* gather = static_cast<GatherAll*>(g);
+    auto* fut = static_cast<FutureBase*>(child);
+    if (run) {
+        bool is_cancel = false;
+        (void)fut->wake_exception(is_cancel);  // retrieves it, as return_exceptions does
+        if (--gather->remaining == 0 && !gather->outer->done()) gather->outer->set_result();
+    }
+    fut->release();
+}
+
+// BaseEventLoop.shutdown_asyncgens / shutdown_default_executor with nothing to shut down: each
+// is still a task of its own, numbered, run by its own run_until_complete (Runner.close).
+Coro<void> shutdown_step() { co_return; }
+
+LoopStatus run_task_to_completion(Loop& loop) {
+    Task<void> t = create_task(shutdown_step());
+    return loop.run_until_complete(*t.state());
+}
+
+// Runner.close steps 1-3; returns the status that ended them.
+LoopStatus shutdown(Loop& loop) {
+    std::vector<TaskBase*> to_cancel = loop.pending_tasks();
+    if (!to_cancel.empty()) {
+        std::vector<std::string> names;
+        for (TaskBase* t : to_cancel) names.push_back(t->name());
+        loop.line_no_task("run.cancel_all tasks=" + py_repr(names));
+        for (TaskBase* t : to_cancel) t->add_ref();
+        for (TaskBase* t : to_cancel) t->cancel();
+        auto* outer = new FutureState<void>(loop);
+        outer->add_ref();
+        GatherAll gather{outer, to_cancel.size()};
+        for (TaskBase* t : to_cancel) {
+            t->add_ref();
+            t->add_callback({&gather_child_done, &gather, t});
+        }
+        const LoopStatus status = loop.run_until_complete(*outer);
+        if (status != LoopStatus::kStopped) {
+            // Children still pending keep callbacks that point at `gather`; drop them first.
+            for (TaskBase* t : to_cancel) t->remove_callbacks_for(&gather);
+        }
+        outer->release();
+        if (status == LoopStatus::kStopped) {
+            for (TaskBase* t : to_cancel) {
+                if (t->cancelled()) continue;
+                bool is_cancel = false;
+                if (auto exc = t->wake_exception(is_cancel)) {
+                    loop.line_no_task("loop.error message=unhandled exception during asyncio.run() shutdown task=<Task " +
+                                      t->name() + "> exc=" + exception_repr(exc));
+                }
+            }
+        }
+        for (TaskBase* t : to_cancel) t->release();
+        if (status != LoopStatus::kStopped) return status;
+    }
+    const LoopStatus asyncgens = run_task_to_completion(loop);
+    if (asyncgens != LoopStatus::kStopped) return asyncgens;
+    return run_task_to_completion(loop);
+}
+
+// Ends what could not finish: frames destroyed without running, queued callbacks dropped.
+void teardown(Loop& loop) {
+    for (std::vector<TaskBase*> left = loop.pending_tasks(); !left.empty(); left = loop.pending_tasks()) {
+        for (TaskBase* t : left) t->add_ref();
+        for (TaskBase* t : left) t->abandon();
+        for (TaskBase* t : left) t->release();
+    }
+    loop.discard_all();
+}
+
+void dump_waiting(Loop& loop) {
+    for (TaskBase* t : loop.pending_tasks()) {
+        FutureBase* on = t->fut_waiter();
+        loop.trace().record(loop.time(), 0, EventKind::kWaiting, t->task_id(),
+                            on ? static_cast<std::int64_t>(on->id()) : 0);
+    }
+}
+
+std::string waiting_summary(Loop& loop) {
+    std::string out;
+    for (TaskBase* t : loop.pending_tasks()) {
+        if (!out.empty()) out += ", ";
+        FutureBase* on = t->fut_waiter();
+        out += t->name() + (on ? " waits on future#" + std::to_string(on->id()) : " is runnable");
+    }
+    return out;
+}
+
+}  // namespace
+
+RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options) {
+    const detail::FrameStats before = detail::frame_stats();
+    RunResult result;
+    {
+        Loop loop(options);
+        Loop* const previous = Loop::set_current(&loop);
+        loop.line_no_task("run.start");
+        LoopStatus status;
+        {
+            Coro<void> main_coro = make_main();
+            detail::Ref<TaskState<void>> main(
+                new TaskState<void>(loop, main_coro.release(), "main", TaskBase::Kind::kMain));
+            status = loop.run_until_complete(*main);
+            if (status == LoopStatus::kDeadlock) {
+                result.outcome = Outcome::kDeadlock;
+                result.message = "deadlock: " + waiting_summary(loop);
+                dump_waiting(loop);
+                loop.line_no_task("deadlock");
+            } else if (status == LoopStatus::kLivelock) {
+                result.outcome = Outcome::kLivelock;
+                result.message = "livelock: budget exhausted after " + std::to_string(loop.steps()) + " steps";
+                loop.line_no_task("livelock");
+            } else if (main->cancelled()) {
+                result.outcome = Outcome::kError;
+                result.message = "main was cancelled";
+                loop.line_no_task("run.cancelled");
+            } else if (bool is_cancel = false; auto exc = main->wake_exception(is_cancel)) {
+                result.outcome = Outcome::kError;
+                result.message = "exception escaped main: " + exception_repr(exc);
+                loop.line_no_task("run.exception exc=" + exception_repr(exc));
+            } else {
+                loop.line_no_task("run.result value=None");
+            }
+        }
+        if (status != LoopStatus::kLivelock) {
+            const LoopStatus end = shutdown(loop);
+            if (end == LoopStatus::kDeadlock) {
+                dump_waiting(loop);
+                loop.line_no_task("deadlock");
+                if (result.outcome == Outcome::kPass) {
+                    result.outcome = Outcome::kDeadlock;
+                    result.message = "deadlock during shutdown: " + waiting_summary(loop);
+                }
+            } else if (end == LoopStatus::kLivelock && result.outcome == Outcome::kPass) {
+                result.outcome = Outcome::kLivelock;
+                result.message = "livelock during shutdown";
+            }
+        }
+        loop.line_no_task("gc label=end");
+        teardown(loop);
+        loop.line_no_task("run.closed");
+        Loop::set_current(previous);
+
+        if (result.outcome == Outcome::kPass && !loop.violations().empty()) {
+            result.outcome = Outcome::kFail;
+            result.message = "check failed: " + loop.violations().front();
+        }
+        result.steps = loop.steps();
+        result.vtime = loop.time();
+        result.choices = loop.choices();
+        result.trace_hash = loop.trace().hash();
+        result.trace = std::move(loop.trace());
+    }
+    const detail::FrameStats& after = detail::frame_stats();
+    result.frames_created = after.created - before.created;
+    result.frames_destroyed = after.destroyed - before.destroyed;
+    if (result.frames_created != result.frames_destroyed && result.outcome == Outcome::kPass) {
+        result.outcome = Outcome::kFail;
+        result.message = "frames leaked: " + std::to_string(result.frames_created - result.frames_destroyed);
+    }
+    return result;
+}
+
+}  // namespace corosim

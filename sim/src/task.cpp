@@ -1,0 +1,166 @@
+#include "corosim/task.hpp"
+
+#include <cxxabi.h>
+
+#include <typeinfo>
+
+namespace corosim {
+
+namespace detail {
+
+bool current_exception_is_cancel() noexcept {
+    // Reads the in-flight exception's type without rethrowing it: a rethrow costs about a
+    // microsecond, and every cancelled task ends through here.
+    const std::type_info* t = abi::__cxa_current_exception_type();
+    return t != nullptr && *t == typeid(CancelledError);
+}
+
+void warn_never_awaited(const char* name) {
+    if (Loop* loop = Loop::current()) {
+        loop->line(std::string("warning category=RuntimeWarning message=coroutine '") + name + "' was never awaited");
+    }
+}
+
+void rethrow_pending(TaskBase* task) { task->rethrow_pending(); }
+
+void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept { task->hop(h); }
+
+}  // namespace detail
+
+TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name,
+                   Kind kind)
+    : FutureBase(loop), name_(std::move(name)), task_id_(loop.next_task_id()), top_(top), top_handle_(top_handle),
+      leaf_(top_handle) {
+    if (!top_handle) throw TypeError("a coroutine was expected, got None");
+    if (name_.empty()) name_ = kind == Kind::kMain ? "main" : "Task-" + std::to_string(loop.next_task_number());
+    top_->set_task(this);
+    TaskBase* creator = loop.current_task();
+    loop.trace().record_text(loop.time(), creator ? creator->task_id() : 0, EventKind::kTaskCreate, task_id_, 0, name_,
+                             "");
+    loop.link_task(this);
+    schedule_step();
+}
+
+TaskBase::~TaskBase() {
+    if (fut_waiter_ != nullptr || top_handle_) abandon();
+    loop_->unlink_task(this);
+}
+
+void TaskBase::schedule_step() {
+    add_ref();
+    loop_->schedule({&TaskBase::step_cb, this, nullptr});
+}
+
+void TaskBase::step_cb(void* task, void*, bool run) {
+    auto* self = static_cast<TaskBase*>(task);
+    if (run) self->step(nullptr, false);
+    self->release();
+}
+
+void TaskBase::wakeup_cb(void* task, void* fut, bool run) {
+    auto* self = static_cast<TaskBase*>(task);
+    if (run) {
+        // __wakeup: future.result() decides between a plain step and a step with its exception.
+        bool is_cancel = false;
+        std::exception_ptr exc = static_cast<FutureBase*>(fut)->wake_exception(is_cancel);
+        self->step(std::move(exc), is_cancel);
+    }
+    self->release();
+}
+
+void TaskBase::suspend_on(FutureBase* fut, std::coroutine_handle<> leaf) {
+    fut->add_ref();
+    fut_waiter_ = fut;
+    leaf_ = leaf;
+    add_ref();
+    fut->add_callback({&TaskBase::wakeup_cb, this, fut});
+}
+
+bool TaskBase::cancel(std::optional<std::string> msg) {
+    log_traceback_ = false;
+    if (done()) return false;
+    ++num_cancels_requested_;
+    TaskBase* current = loop_->current_task();
+    loop_->trace().record(loop_->time(), current ? current->task_id() : 0, EventKind::kCancel, task_id_, 0);
+    if (fut_waiter_ != nullptr && fut_waiter_->cancel(msg)) return true;
+    must_cancel_ = true;
+    cancel_message_ = std::move(msg);
+    return true;
+}
+
+void TaskBase::step(std::exception_ptr exc, bool exc_is_cancel) {
+    if (done() || !top_handle_) return;
+    if (must_cancel_) {
+        if (!exc || !exc_is_cancel) exc = make_cancelled_error();
+        must_cancel_ = false;
+    }
+    if (fut_waiter_ != nullptr) std::exchange(fut_waiter_, nullptr)->release();
+
+    TaskBase* const prev = loop_->current_task();
+    loop_->set_current_task(this);
+    loop_->trace().record(loop_->time(), task_id_, EventKind::kStep);
+    pending_throw_ = std::move(exc);
+    next_ = std::exchange(leaf_, {});
+    // The hop loop: each resume returns when its frame awaits a coroutine (next_ = callee),
+    // finishes (next_ = its awaiter) or suspends the task (next_ stays empty).
+    for (auto h = std::exchange(next_, {}); h; h = std::exchange(next_, {})) h.resume();
+    pending_throw_ = nullptr;
+
+    if (top_->state() == detail::CoroState::kClosed) {
+        finish_frame();
+    } else if (fut_waiter_ != nullptr) {
+        loop_->trace().record(loop_->time(), task_id_, EventKind::kSuspend, static_cast<std::int64_t>(fut_waiter_->id()));
+        if (must_cancel_ && fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
+    } else if (yielded_) {
+        yielded_ = false;
+        loop_->trace().record(loop_->time(), task_id_, EventKind::kSuspend, 0);
+        schedule_step();
+    }
+    loop_->set_current_task(prev);
+}
+
+void TaskBase::finish_frame() {
+    // Read the outcome, then free the frame (Python clears a frame as its coroutine returns),
+    // then complete the future so done callbacks see the final state.
+    std::exception_ptr error = top_->error();
+    const bool error_is_cancel = top_->error_is_cancel();
+    if (!error && !must_cancel_) take_result();
+    std::exchange(top_handle_, {}).destroy();
+    top_ = nullptr;
+    loop_->unlink_task(this);
+
+    std::int64_t how = 0;
+    if (error && error_is_cancel) {
+        cancelled_exc_ = std::move(error);
+        future_cancel(std::nullopt);
+        how = 2;
+    } else if (error) {
+        exc_ = std::move(error);
+        state_ = State::kFinished;
+        log_traceback_ = true;
+        schedule_callbacks();
+        how = 1;
+    } else if (must_cancel_) {
+        must_cancel_ = false;
+        future_cancel(cancel_message_);
+        how = 2;
+    } else {
+        finish_with_result();
+    }
+    loop_->trace().record(loop_->time(), task_id_, EventKind::kTaskDone, how);
+}
+
+void TaskBase::abandon() noexcept {
+    if (fut_waiter_ != nullptr) {
+        fut_waiter_->remove_callbacks_for(this);
+        std::exchange(fut_waiter_, nullptr)->release();
+    }
+    if (top_handle_) {
+        top_ = nullptr;
+        leaf_ = next_ = {};
+        std::exchange(top_handle_, {}).destroy();
+    }
+    loop_->unlink_task(this);
+}
+
+}  // namespace corosim
