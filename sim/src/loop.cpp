@@ -127,22 +127,24 @@ Handle Loop::add_timer(Nanos when, detail::Callback cb) {
 // ---- ready queue ----
 
 void Loop::ready_push(detail::Callback cb) {
+    // Capacity stays a power of two so positions wrap with a mask, not a division.
     if (ready_count_ == ready_.size()) {
         std::vector<detail::Callback> bigger(ready_.size() * 2);
-        for (std::size_t i = 0; i < ready_count_; ++i) bigger[i] = ready_[(ready_head_ + i) % ready_.size()];
+        const std::size_t mask = ready_.size() - 1;
+        for (std::size_t i = 0; i < ready_count_; ++i) bigger[i] = ready_[(ready_head_ + i) & mask];
         ready_ = std::move(bigger);
         ready_head_ = 0;
     }
-    ready_[(ready_head_ + ready_count_) % ready_.size()] = cb;
+    ready_[(ready_head_ + ready_count_) & (ready_.size() - 1)] = cb;
     ++ready_count_;
 }
 
 // Removes the item `index` places from the front, keeping the others in order.
 detail::Callback Loop::ready_take(std::size_t index) {
-    const std::size_t cap = ready_.size();
-    detail::Callback cb = ready_[(ready_head_ + index) % cap];
-    for (std::size_t i = index; i > 0; --i) ready_[(ready_head_ + i) % cap] = ready_[(ready_head_ + i - 1) % cap];
-    ready_head_ = (ready_head_ + 1) % cap;
+    const std::size_t mask = ready_.size() - 1;
+    detail::Callback cb = ready_[(ready_head_ + index) & mask];
+    for (std::size_t i = index; i > 0; --i) ready_[(ready_head_ + i) & mask] = ready_[(ready_head_ + i - 1) & mask];
+    ready_head_ = (ready_head_ + 1) & mask;
     --ready_count_;
     return cb;
 }

@@ -67,7 +67,11 @@ public:
 
     /// Records an internal event (no strings).
     void record(Nanos t, std::uint32_t task, EventKind kind, std::int64_t a = 0, std::int64_t b = 0) {
-        hash_event(t, task, kind, a, b, 0, 0);
+        hash_.word(static_cast<std::uint64_t>(t));
+        hash_.word(task);
+        hash_.word(static_cast<std::uint64_t>(kind));
+        hash_.word(static_cast<std::uint64_t>(a));
+        hash_.word(static_cast<std::uint64_t>(b));
         ++count_;
         if (level_ == TraceLevel::kFull) events_.push_back({t, task, kind, a, b, 0, 0});
     }

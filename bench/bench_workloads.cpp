@@ -1,0 +1,166 @@
+// W1-W4: the loop's hot paths, the same workloads as bench/asyncio_baseline.py runs on CPython.
+// Items per second are reported as the `items_per_s` counter; bench/compare.py divides them by
+// CPython's. COROSIM_BENCH_SCALE (default 1) scales the counts for smoke runs.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+#include "corosim/corosim.hpp"
+
+namespace corosim {
+namespace {
+
+std::int64_t scaled(std::int64_t n) {
+    const char* env = std::getenv("COROSIM_BENCH_SCALE");
+    const double scale = env ? std::atof(env) : 1.0;
+    const auto v = static_cast<std::int64_t>(static_cast<double>(n) * scale + 0.5);
+    return v < 1 ? 1 : v;
+}
+
+LoopOptions quiet() {
+    LoopOptions o;
+    o.trace_level = TraceLevel::kOff;
+    o.max_steps = UINT64_MAX;
+    return o;
+}
+
+void finish(benchmark::State& state, std::int64_t items, const RunResult& r) {
+    if (r.outcome != Outcome::kPass) state.SkipWithError(r.message.c_str());
+    state.counters["items_per_s"] =
+        benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["items"] = static_cast<double>(items);
+}
+
+// ---- W1: n future handoffs between two tasks ----
+
+struct PingPong {
+    Future<void> futs[2];
+    std::int64_t received[2] = {0, 0};
+};
+
+Coro<void> player(int me, bool hit, std::int64_t n, std::shared_ptr<PingPong> s) {
+    const int other = 1 - me;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (hit) {
+            s->futs[other].set_result();
+        } else {
+            co_await s->futs[me];
+            s->futs[me] = Future<void>();
+            ++s->received[me];
+        }
+        hit = !hit;
+    }
+}
+
+Coro<void> pingpong(std::int64_t n) {
+    auto s = std::make_shared<PingPong>();
+    Task<void> a = create_task(player(0, true, n, s));
+    Task<void> b = create_task(player(1, false, n, s));
+    co_await a;
+    co_await b;
+    check(s->received[0] + s->received[1] == n, "every handoff received");
+}
+
+void W1_pingpong(benchmark::State& state) {
+    const std::int64_t n = scaled(1'000'000);
+    RunResult r;
+    for (auto _ : state) r = run([n] { return pingpong(n); }, quiet());
+    finish(state, n, r);
+}
+
+// ---- W2: 1,000 tasks x k sleep(0) ----
+
+Coro<void> yielder(std::int64_t k, std::shared_ptr<std::int64_t> done) {
+    for (std::int64_t i = 0; i < k; ++i) co_await sleep(0);
+    ++*done;
+}
+
+Coro<void> storm(std::int64_t tasks, std::int64_t k) {
+    auto done = std::make_shared<std::int64_t>(0);
+    std::vector<Task<void>> ts;
+    ts.reserve(static_cast<std::size_t>(tasks));
+    for (std::int64_t i = 0; i < tasks; ++i) ts.push_back(create_task(yielder(k, done)));
+    for (auto& t : ts) co_await t;
+    check(*done == tasks, "every worker finished");
+}
+
+void W2_yield_storm(benchmark::State& state) {
+    const std::int64_t tasks = 1'000;
+    const std::int64_t k = scaled(1'000);
+    RunResult r;
+    for (auto _ : state) r = run([=] { return storm(tasks, k); }, quiet());
+    finish(state, tasks * k, r);
+}
+
+// ---- W3: n trivial tasks created and awaited in batches of 1,000 ----
+
+Coro<int> nop() { co_return 1; }
+
+Coro<void> spawn_join(std::int64_t n) {
+    std::int64_t total = 0;
+    std::vector<Task<int>> ts;
+    ts.reserve(1000);
+    for (std::int64_t start = 0; start < n; start += 1000) {
+        ts.clear();
+        for (std::int64_t i = start; i < std::min(n, start + 1000); ++i) ts.push_back(create_task(nop()));
+        for (auto& t : ts) total += co_await t;
+    }
+    check(total == n, "every task joined");
+}
+
+void W3_spawn_join(benchmark::State& state) {
+    const std::int64_t n = scaled(1'000'000);
+    RunResult r;
+    for (auto _ : state) r = run([n] { return spawn_join(n); }, quiet());
+    finish(state, n, r);
+}
+
+// ---- W4: n tasks sleeping distinct seeded durations ----
+
+Coro<void> sleep_for(Nanos d) { co_await sleep(d); }
+
+Coro<void> timers(std::shared_ptr<std::vector<Nanos>> durations) {
+    std::vector<Task<void>> ts;
+    ts.reserve(durations->size());
+    for (const Nanos d : *durations) ts.push_back(create_task(sleep_for(d)));
+    for (auto& t : ts) co_await t;
+}
+
+std::vector<Nanos> distinct_durations(std::int64_t n) {
+    // n distinct whole milliseconds in [1, 10,000,000], drawn with our seeded Rng
+    // (a partial Fisher-Yates over the range, as random.sample does in spirit).
+    constexpr std::int64_t kMaxMs = 10'000'000;
+    std::vector<std::int64_t> pool(kMaxMs);
+    std::iota(pool.begin(), pool.end(), 1);
+    Rng rng(42);
+    std::vector<Nanos> out;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const auto j = i + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(kMaxMs - i)));
+        std::swap(pool[static_cast<std::size_t>(i)], pool[static_cast<std::size_t>(j)]);
+        out.push_back(millis(pool[static_cast<std::size_t>(i)]));
+    }
+    return out;
+}
+
+void W4_timers(benchmark::State& state) {
+    const std::int64_t n = scaled(100'000);
+    auto durations = std::make_shared<std::vector<Nanos>>(distinct_durations(n));
+    const Nanos longest = *std::max_element(durations->begin(), durations->end());
+    RunResult r;
+    for (auto _ : state) r = run([durations] { return timers(durations); }, quiet());
+    if (r.vtime < longest) state.SkipWithError("timers did not run to their end");
+    finish(state, n, r);
+}
+
+BENCHMARK(W1_pingpong)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W2_yield_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W3_spawn_join)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+}  // namespace
+}  // namespace corosim
+
+BENCHMARK_MAIN();
