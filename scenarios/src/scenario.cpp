@@ -107,6 +107,10 @@ const Scenario* Registry::find(std::string_view name) const {
 void register_builtin(Registry& reg) {
     register_basics(reg);
     register_loop_rules(reg);
+    register_conf_cancel(reg);
+    register_conf_timeouts(reg);
+    register_conf_taskgroup(reg);
+    register_conf_groups(reg);
 }
 
 const Registry& builtin_registry() {

@@ -1,5 +1,7 @@
 #include "corosim/task.hpp"
 
+#include "corosim/combinators.hpp"
+
 #include <cxxabi.h>
 
 #include <typeinfo>
@@ -44,6 +46,12 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
 TaskBase::~TaskBase() {
     if (fut_waiter_ != nullptr || top_handle_) abandon();
     loop_->unlink_task(this);
+}
+
+void TaskBase::throw_pending() {
+    std::exception_ptr e = std::exchange(pending_throw_, nullptr);
+    if (!handling_.empty()) detail::chain_context(e, handling_.back());
+    std::rethrow_exception(e);
 }
 
 void TaskBase::schedule_step() {

@@ -40,7 +40,7 @@ import warnings
 import weakref
 
 __all__ = ["new_virtual_loop", "run", "trace", "check", "gc_point", "canon",
-           "fmt"]
+           "fmt", "chain"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS_DIR = os.path.join(HERE, "programs")
@@ -306,11 +306,87 @@ def canon(text):
 
 
 def fmt(value):
-    """A trace value: strings raw, everything else (exceptions included) as
-    its canonicalised repr."""
+    """A trace value: strings raw, ``chain(exc)`` as its chain rendering,
+    everything else (exceptions included) as its canonicalised repr."""
     if isinstance(value, str):
         return value
+    if isinstance(value, _Chain):
+        return value.render()
     return canon(repr(value))
+
+
+# --------------------------------------------------------------------------
+# Exception chains (T)
+# --------------------------------------------------------------------------
+
+# BaseExceptionGroup is 3.11+; new_virtual_loop must still import on 3.9.
+_BEG = getattr(__import__("builtins"), "BaseExceptionGroup", ())
+
+
+def _chain_links(exc):
+    """`` <-cause- X`` / `` <-context- X`` for each link of exc's chain, as
+    traceback printing follows it: __cause__ if set, else __context__ unless
+    __suppress_context__.  X is the linked exception's repr; the walk then
+    continues from X.  An exception already seen ends the walk (cycles)."""
+    out = []
+    seen = {id(exc)}
+    cur = exc
+    while True:
+        if cur.__cause__ is not None:
+            label, nxt = "cause", cur.__cause__
+        elif cur.__context__ is not None and not cur.__suppress_context__:
+            label, nxt = "context", cur.__context__
+        else:
+            break
+        if id(nxt) in seen:
+            break
+        seen.add(id(nxt))
+        out.append(" <-%s- %s" % (label, canon(repr(nxt))))
+        cur = nxt
+    return "".join(out)
+
+
+def _has_member_links(group):
+    for m in group.exceptions:
+        if _chain_links(m):
+            return True
+        if isinstance(m, _BEG) and _has_member_links(m):
+            return True
+    return False
+
+
+def _chain_members(group, path):
+    if not _has_member_links(group):
+        return ""
+    out = []
+    for i, m in enumerate(group.exceptions):
+        p = "%s%d" % (path, i)
+        out.append(" [%s]: %s%s" % (p, canon(repr(m)), _chain_links(m)))
+        if isinstance(m, _BEG):
+            out.append(_chain_members(m, p + "."))
+    return "".join(out)
+
+
+class _Chain:
+    __slots__ = ("exc",)
+
+    def __init__(self, exc):
+        self.exc = exc
+
+    def render(self):
+        exc = self.exc
+        if not isinstance(exc, BaseException):
+            return canon(repr(exc))
+        text = canon(repr(exc)) + _chain_links(exc)
+        if isinstance(exc, _BEG):
+            text += _chain_members(exc, "")
+        return text
+
+
+def chain(exc):
+    """Wrap an exception so that ``trace(k, exc=chain(e))`` renders it with
+    its __cause__/__context__ chain (format: README.md, "Exception chains")."""
+    return _Chain(exc)
 
 
 # --------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 // corosim.hpp: the umbrella header for scenario authors.
 #pragma once
 
+#include "corosim/combinators.hpp"
 #include "corosim/coro.hpp"
+#include "corosim/exception_group.hpp"
 #include "corosim/exceptions.hpp"
 #include "corosim/future.hpp"
+#include "corosim/gather.hpp"
 #include "corosim/loop.hpp"
 #include "corosim/observe.hpp"
 #include "corosim/policy.hpp"
@@ -12,5 +15,7 @@
 #include "corosim/run.hpp"
 #include "corosim/sleep.hpp"
 #include "corosim/task.hpp"
+#include "corosim/task_group.hpp"
 #include "corosim/time.hpp"
+#include "corosim/timeout.hpp"
 #include "corosim/trace.hpp"

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,7 @@ public:
     /// The first argument, if the exception has one.
     const std::optional<std::string>& message() const noexcept { return msg_; }
     /// Python's repr: `ValueError('bad')`, or `CancelledError()` without arguments.
-    std::string repr() const;
+    virtual std::string repr() const;
     const char* what() const noexcept override { return msg_ ? msg_->c_str() : type_name(); }
 
     /// The exception being handled when this one was raised (`__context__`).
@@ -32,6 +33,9 @@ public:
     std::exception_ptr cause;
     /// `__suppress_context__`, set by `raise ... from`.
     bool suppress_context = false;
+    /// What the exception keeps alive, as a Python traceback keeps frames and their locals alive
+    /// (a coroutine refused by TaskGroup.create_task warns only when this exception is freed, A5).
+    std::shared_ptr<void> keepalive;
 
 private:
     std::optional<std::string> msg_;

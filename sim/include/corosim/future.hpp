@@ -52,6 +52,9 @@ public:
     /// CancelledError when cancelled and InvalidStateError when pending.
     std::exception_ptr exception();
 
+    /// The message of the cancel() that cancelled it, if any.
+    const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
+
     /// Registers an internal done callback; scheduled at once (call_soon) if already done (B5).
     void add_callback(detail::Callback cb);
     /// Drops the pending callbacks whose first operand is `a` (remove_done_callback).

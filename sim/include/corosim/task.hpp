@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "corosim/coro.hpp"
 #include "corosim/future.hpp"
@@ -50,8 +51,11 @@ public:
     }
     void hop(std::coroutine_handle<> h) noexcept { next_ = h; }
     void rethrow_pending() {
-        if (pending_throw_) std::rethrow_exception(std::exchange(pending_throw_, nullptr));
+        if (pending_throw_) throw_pending();
     }
+    /// The exceptions being handled by cleanup blocks in this task, innermost last: an exception
+    /// thrown in at an await gets the innermost as its `__context__` (SEMANTICS C2, C4).
+    std::vector<std::exception_ptr>& handling() noexcept { return handling_; }
     /// Destroys the coroutine chain without running it (end of a run that could not finish).
     void abandon() noexcept;
 
@@ -76,7 +80,9 @@ private:
     std::coroutine_handle<> top_handle_;
     std::coroutine_handle<> leaf_;   // innermost suspended frame: where the next step resumes
     std::coroutine_handle<> next_;   // the step loop's next hop
+    [[noreturn]] void throw_pending();
     std::exception_ptr pending_throw_;
+    std::vector<std::exception_ptr> handling_;
     FutureBase* fut_waiter_ = nullptr;  // owned reference while set
     int num_cancels_requested_ = 0;
     bool must_cancel_ = false;
@@ -131,6 +137,9 @@ public:
 private:
     detail::Ref<State> s_;
 };
+
+/// asyncio.current_task(): the task whose step is running, or null.
+inline TaskBase* current_task() { return running_loop().current_task(); }
 
 /// asyncio.create_task: wraps `coro` in a task scheduled on the running loop (B1). An empty
 /// `name` gives `Task-N`; a given name still consumes a number, as in 3.11/3.12 (B2).

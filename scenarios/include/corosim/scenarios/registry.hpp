@@ -34,6 +34,15 @@ void register_basics(Registry& reg);
 /// The `loop_rules` family: timer_ties, loop_order.
 void register_loop_rules(Registry& reg);
 
+/// Twins of the cancellation conformance programs (family `cancellation`).
+void register_conf_cancel(Registry& reg);
+/// Twins of the timeout, shield, wait_for, gather and wait programs (family `timeouts`).
+void register_conf_timeouts(Registry& reg);
+/// Twins of the TaskGroup programs (family `taskgroup`).
+void register_conf_taskgroup(Registry& reg);
+/// Twins of the exception-group programs (family `exception_groups`).
+void register_conf_groups(Registry& reg);
+
 /// A registry holding the built-in scenarios.
 const Registry& builtin_registry();
 

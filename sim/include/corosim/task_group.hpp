@@ -1,0 +1,82 @@
+// task_group.hpp: asyncio.TaskGroup (SEMANTICS D1-D8; python/cpython Lib/asyncio/taskgroups.py,
+// 3.12). The first child failure aborts the group: every other child and the parent are
+// cancelled; __aexit__ waits for all children, then raises the errors as an ExceptionGroup in
+// completion order (the body's own error last), KeyboardInterrupt/SystemExit bare.
+// Use it with async_with: `co_await async_with(TaskGroup(), body, args...)` where
+// `body(TaskGroup& tg, args...)` returns a Coro.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "corosim/coro.hpp"
+#include "corosim/future.hpp"
+#include "corosim/task.hpp"
+
+namespace corosim {
+
+namespace detail {
+/// The group's state; reference counted like futures, since children's done callbacks hold it.
+class TaskGroupState {
+public:
+    void add_ref() noexcept { ++refs_; }
+    void release() noexcept {
+        if (--refs_ == 0) delete this;
+    }
+    ~TaskGroupState();
+
+    std::string repr() const;
+    void check_can_create() const;
+    void adopt(TaskBase* task);
+    void on_task_done(TaskBase* task);
+    void abort();
+
+    bool entered = false;
+    bool exiting = false;
+    bool aborting = false;
+    bool parent_cancel_requested = false;
+    Loop* loop = nullptr;
+    TaskBase* parent = nullptr;              // referenced while set
+    std::vector<TaskBase*> tasks;            // referenced; creation order (SEMANTICS H1)
+    std::vector<std::exception_ptr> errors;  // completion order
+    std::exception_ptr base_error;
+    FutureState<bool>* on_completed = nullptr;
+
+private:
+    std::uint32_t refs_ = 0;
+};
+}  // namespace detail
+
+/// An asyncio.TaskGroup handle; copies share one group.
+class TaskGroup {
+public:
+    TaskGroup();
+
+    /// Creates a child task (D2). RuntimeError when the group is not entered, finished or
+    /// shutting down; the refused coroutine then warns "never awaited" once the error is freed.
+    template <class T>
+    Task<T> create_task(Coro<T> coro, std::string name = {}) {
+        try {
+            s_->check_can_create();
+        } catch (RuntimeError& e) {
+            // CPython's traceback keeps the refused coroutine alive until the error is freed.
+            e.keepalive = std::make_shared<Coro<T>>(std::move(coro));
+            throw;
+        }
+        Task<T> t = corosim::create_task(std::move(coro), std::move(name));
+        s_->adopt(t.state());
+        return t;
+    }
+    /// `<TaskGroup tasks=2 entered>` (D1).
+    std::string repr() const { return s_->repr(); }
+
+    /// `__aenter__` (D1).
+    Coro<void> aenter();
+    /// `__aexit__` (D4).
+    Coro<bool> aexit(std::exception_ptr exc);
+
+private:
+    detail::Ref<detail::TaskGroupState> s_;
+};
+
+}  // namespace corosim

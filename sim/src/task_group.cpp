@@ -1,0 +1,159 @@
+#include "corosim/task_group.hpp"
+
+#include <algorithm>
+#include <typeinfo>
+
+#include "corosim/exception_group.hpp"
+
+namespace corosim {
+
+namespace detail {
+
+namespace {
+bool is_base_error(const std::exception_ptr& e) { return is_loop_fatal(e); }
+
+bool is_exact_cancel(const std::exception_ptr& e) {
+    if (!e) return false;
+    try {
+        std::rethrow_exception(e);
+    } catch (const CancelledError& c) {
+        return typeid(c) == typeid(CancelledError);
+    } catch (...) {
+        return false;
+    }
+}
+
+void task_done_cb(void* group, void* task, bool run) {
+    auto* g = static_cast<TaskGroupState*>(group);
+    auto* t = static_cast<TaskBase*>(task);
+    if (run) g->on_task_done(t);
+    g->release();
+    t->release();
+}
+}  // namespace
+
+TaskGroupState::~TaskGroupState() {
+    for (TaskBase* t : tasks) t->release();
+    if (parent != nullptr) parent->release();
+    if (on_completed != nullptr) on_completed->release();
+}
+
+std::string TaskGroupState::repr() const {
+    std::string info;
+    if (!tasks.empty()) info += " tasks=" + std::to_string(tasks.size());
+    if (!errors.empty()) info += " errors=" + std::to_string(errors.size());
+    if (aborting) {
+        info += " cancelling";
+    } else if (entered) {
+        info += " entered";
+    }
+    return "<TaskGroup" + info + ">";
+}
+
+void TaskGroupState::check_can_create() const {
+    if (!entered) throw RuntimeError("TaskGroup " + repr() + " has not been entered");
+    if (exiting && tasks.empty()) throw RuntimeError("TaskGroup " + repr() + " is finished");
+    if (aborting) throw RuntimeError("TaskGroup " + repr() + " is shutting down");
+}
+
+void TaskGroupState::adopt(TaskBase* task) {
+    task->add_ref();
+    tasks.push_back(task);
+    add_ref();
+    task->add_ref();
+    task->add_callback({&task_done_cb, this, task});
+}
+
+void TaskGroupState::abort() {
+    aborting = true;
+    const std::vector<TaskBase*> snapshot = tasks;
+    for (TaskBase* t : snapshot) {
+        if (!t->done()) t->cancel();
+    }
+}
+
+void TaskGroupState::on_task_done(TaskBase* task) {
+    if (auto it = std::find(tasks.begin(), tasks.end(), task); it != tasks.end()) {
+        tasks.erase(it);
+        task->release();  // the list's reference; the callback still holds one
+    }
+    if (on_completed != nullptr && tasks.empty() && !on_completed->done()) on_completed->set_result(true);
+    if (task->cancelled()) return;
+    bool is_cancel = false;
+    std::exception_ptr exc = task->wake_exception(is_cancel);  // task.exception(): retrieves it
+    if (!exc) return;
+    errors.push_back(exc);
+    if (is_base_error(exc) && !base_error) base_error = exc;
+    if (parent->done()) {
+        loop->line_no_task("loop.error message=Task <Task " + task->name() +
+                           "> has errored out but its parent task <Task " + parent->name() +
+                           "> is already completed task=<Task " + task->name() + "> exc=" + exception_repr(exc));
+        return;
+    }
+    if (!aborting && !parent_cancel_requested) {
+        abort();
+        parent_cancel_requested = true;
+        parent->cancel();
+    }
+}
+
+}  // namespace detail
+
+TaskGroup::TaskGroup() : s_(new detail::TaskGroupState()) {}
+
+Coro<void> TaskGroup::aenter() {
+    detail::TaskGroupState& s = *s_;
+    if (s.entered) throw RuntimeError("TaskGroup " + s.repr() + " has already been entered");
+    if (s.loop == nullptr) s.loop = &running_loop();
+    TaskBase* parent = s.loop->current_task();
+    if (parent == nullptr) throw RuntimeError("TaskGroup " + s.repr() + " cannot determine the parent task");
+    parent->add_ref();
+    s.parent = parent;
+    s.entered = true;
+    co_return;
+}
+
+Coro<bool> TaskGroup::aexit(std::exception_ptr exc) {
+    detail::Ref<detail::TaskGroupState> keep = s_;
+    detail::TaskGroupState& s = *keep;
+    s.exiting = true;
+    if (exc && detail::is_base_error(exc) && !s.base_error) s.base_error = exc;
+    const bool exc_is_cancel = detail::is_exact_cancel(exc);
+    std::exception_ptr propagate = exc_is_cancel ? exc : nullptr;
+    // 3.11/3.12 uncancel on entry to __aexit__, so a failure after the body finished leaks a
+    // cancel request (D8); 3.13 moved this after the wait loop.
+    if (s.parent_cancel_requested && s.parent->uncancel() == 0) propagate = nullptr;
+    if (exc && !s.aborting) s.abort();
+    while (!s.tasks.empty()) {
+        if (s.on_completed == nullptr) {
+            s.on_completed = new FutureState<bool>(*s.loop);
+            s.on_completed->add_ref();
+        }
+        Future<bool> waiter(detail::Ref<FutureState<bool>>(s.on_completed));
+        std::exception_ptr cancelled;
+        try {
+            co_await waiter;
+        } catch (const CancelledError&) {
+            cancelled = std::current_exception();
+        }
+        if (cancelled && !s.aborting) {
+            propagate = cancelled;
+            s.abort();
+        }
+        std::exchange(s.on_completed, nullptr)->release();
+    }
+    if (s.base_error) std::rethrow_exception(s.base_error);
+    if (propagate && s.errors.empty()) std::rethrow_exception(propagate);
+    if (exc && !exc_is_cancel) s.errors.push_back(exc);
+    if (!s.errors.empty()) {
+        std::exception_ptr group = make_exception_group("unhandled errors in a TaskGroup", std::move(s.errors));
+        s.errors.clear();
+        BaseException* b = as_base(group);
+        b->suppress_context = true;  // raise ... from None
+        b->context = exc;
+        std::rethrow_exception(group);
+    }
+    co_return false;
+}
+
+}  // namespace corosim

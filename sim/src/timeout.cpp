@@ -1,0 +1,130 @@
+#include "corosim/timeout.hpp"
+
+#include <cstdio>
+#include <typeinfo>
+
+namespace corosim {
+
+struct Timeout::Shared {
+    State state = State::kCreated;
+    std::optional<Nanos> when;
+    Handle handler;
+    TaskBase* task = nullptr;  // kept alive by the frame that entered the timeout
+    int cancelling = 0;
+};
+
+Timeout::Timeout(std::optional<Nanos> when) : s_(std::make_shared<Shared>()) { s_->when = when; }
+
+Timeout timeout(std::optional<Nanos> delay) {
+    if (!delay) return Timeout(std::nullopt);
+    return Timeout(running_loop().time() + *delay);
+}
+
+Timeout timeout_at(std::optional<Nanos> when) { return Timeout(when); }
+
+std::optional<Nanos> Timeout::when() const { return s_->when; }
+
+bool Timeout::expired() const { return s_->state == State::kExpiring || s_->state == State::kExpired; }
+
+namespace {
+const char* state_value(Timeout::State s) {
+    switch (s) {
+        case Timeout::State::kCreated: return "created";
+        case Timeout::State::kEntered: return "active";
+        case Timeout::State::kExpiring: return "expiring";
+        case Timeout::State::kExpired: return "expired";
+        case Timeout::State::kExited: return "finished";
+    }
+    return "?";
+}
+
+// Python's repr of a float number of seconds (the deadlines used here are exact in binary).
+std::string seconds_repr(Nanos t) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(t) / 1e9);
+    std::string s = buf;
+    // Shortest round-trip form for the common cases: whole and half seconds.
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(t) / 1e9);
+        if (std::stod(buf) == static_cast<double>(t) / 1e9) {
+            s = buf;
+            break;
+        }
+    }
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+}
+}  // namespace
+
+std::string Timeout::repr() const {
+    std::string info;
+    if (s_->state == State::kEntered) {
+        info = s_->when ? " when=" + seconds_repr(*s_->when) : " when=None";
+    }
+    return std::string("<Timeout [") + state_value(s_->state) + "]" + info + ">";
+}
+
+void Timeout::reschedule(std::optional<Nanos> when) {
+    Shared& s = *s_;
+    if (s.state != State::kEntered) {
+        if (s.state == State::kCreated) throw RuntimeError("Timeout has not been entered");
+        throw RuntimeError(std::string("Cannot change state of ") + state_value(s.state) + " Timeout");
+    }
+    s.when = when;
+    s.handler.cancel();
+    s.handler = Handle();
+    if (!when) return;
+    Loop& loop = running_loop();
+    // _on_timeout: cancel the task (no message) and start expiring.
+    std::weak_ptr<Shared> weak = s_;
+    auto on_timeout = [weak] {
+        if (auto sp = weak.lock()) {
+            sp->task->cancel();
+            sp->state = State::kExpiring;
+            sp->handler = Handle();
+        }
+    };
+    s.handler = *when <= loop.time() ? loop.call_soon(on_timeout) : loop.call_at(*when, on_timeout);
+}
+
+Coro<void> Timeout::aenter() {
+    if (s_->state != State::kCreated) throw RuntimeError("Timeout has already been entered");
+    TaskBase* task = running_loop().current_task();
+    if (task == nullptr) throw RuntimeError("Timeout should be used inside a task");
+    s_->state = State::kEntered;
+    s_->task = task;
+    s_->cancelling = task->cancelling();
+    reschedule(s_->when);
+    co_return;
+}
+
+Coro<bool> Timeout::aexit(std::exception_ptr exc) {
+    Shared& s = *s_;
+    s.handler.cancel();
+    s.handler = Handle();
+    if (s.state == State::kExpiring) {
+        s.state = State::kExpired;
+        bool exact_cancel = false;
+        if (exc) {
+            try {
+                std::rethrow_exception(exc);
+            } catch (const CancelledError& e) {
+                exact_cancel = typeid(e) == typeid(CancelledError);
+            } catch (...) {
+            }
+        }
+        // uncancel() runs whenever the timeout expired (C9); 3.11.2 compared with 0 instead.
+        if (s.task->uncancel() <= s.cancelling && exact_cancel) {
+            TimeoutError converted;
+            converted.cause = exc;  // raise TimeoutError from exc_val
+            converted.context = exc;
+            converted.suppress_context = true;
+            throw converted;
+        }
+    } else if (s.state == State::kEntered) {
+        s.state = State::kExited;
+    }
+    co_return false;
+}
+
+}  // namespace corosim
