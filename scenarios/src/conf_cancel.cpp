@@ -1,5 +1,6 @@
 // conf_cancel.cpp: twins of the cancellation conformance programs
 // (tests/conformance/programs/{cancel_*,finally_*,cleanup_raises,catch_then_await}.py).
+#include <memory>
 #include <string>
 
 #include "corosim/corosim.hpp"
@@ -40,12 +41,387 @@ Coro<void> finally_cancelled_once() {
     trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
 }
 
+// ---- cancel_return_values ----
+
+Coro<int> crv_quick() { co_return 1; }
+
+Coro<void> crv_waiter(Future<void> fut) {
+    try {
+        co_await fut;
+    } catch (const CancelledError&) {
+        trace("waiter.caught", {{"exc", std::current_exception()}, {"cancelling", current_task()->cancelling()}});
+        throw;
+    }
+}
+
+Coro<void> cancel_return_values() {
+    Task<int> t = create_task(crv_quick());
+    co_await t;
+    trace("done.cancel", {{"ret", t.cancel()}, {"cancelling", t.cancelling()}, {"cancelled", t.cancelled()},
+                          {"result", t.result()}});
+    Future<void> fut;
+    Task<void> w = create_task(crv_waiter(fut));
+    co_await sleep(seconds(0));
+    trace("cancel", {{"first", w.cancel("m1")}, {"second", w.cancel("m2")}, {"cancelling", w.cancelling()},
+                     {"fut_cancelled", fut.cancelled()}});
+    try {
+        co_await w;
+    } catch (const CancelledError&) {
+        trace("main.caught", {{"exc", std::current_exception()}});
+    }
+    trace("after", {{"cancelled", w.cancelled()}, {"cancelling", w.cancelling()}});
+    trace("cancel.again", {{"ret", w.cancel()}, {"cancelling", w.cancelling()}});
+    trace("uncancel", {{"r1", w.uncancel()}, {"r2", w.uncancel()}, {"r3", w.uncancel()}, {"cancelling", w.cancelling()}});
+}
+
+// ---- cancel_before_start ----
+
+Coro<void> cbs_body() {
+    trace("body.ran");
+    co_return;
+}
+
+Coro<void> cancel_before_start() {
+    Task<void> t = create_task(cbs_body());
+    trace("cancel", {{"first", t.cancel()}, {"second", t.cancel("second")}, {"cancelling", t.cancelling()}});
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("main.caught", {{"exc", std::current_exception()}});
+    }
+    trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+}
+
+// ---- cancel_swallow ----
+
+Coro<std::string> csw_swallower(std::string tag) {
+    try {
+        co_await sleep(seconds(10));
+    } catch (const CancelledError&) {
+        trace("swallow", {{"tag", tag}, {"exc", std::current_exception()}, {"cancelling", current_task()->cancelling()}});
+    }
+    co_await sleep(seconds(1));
+    co_return tag + ".value";
+}
+
+Coro<std::string> csw_outer(Task<std::string> inner) {
+    std::string v = co_await inner;
+    trace("outer.got", {{"value", v}, {"cancelling", current_task()->cancelling()}});
+    co_return v;
+}
+
+Coro<void> cancel_swallow() {
+    Task<std::string> a = create_task(csw_swallower("a"));
+    co_await sleep(seconds(0));
+    trace("cancel.a", {{"ret", a.cancel("stop")}});
+    std::string r = co_await a;
+    trace("a.done", {{"result", r}, {"cancelled", a.cancelled()}, {"cancelling", a.cancelling()}});
+
+    Task<std::string> inner = create_task(csw_swallower("inner"));
+    Task<std::string> out = create_task(csw_outer(inner));
+    co_await sleep(seconds(0));
+    trace("cancel.outer", {{"ret", out.cancel("outer-msg")}});
+    r = co_await out;
+    trace("outer.done", {{"result", r}, {"cancelled", out.cancelled()}, {"cancelling_outer", out.cancelling()},
+                         {"cancelling_inner", inner.cancelling()}});
+}
+
+// ---- cancel_self ----
+
+Coro<std::string> cs_self_return() {
+    trace("self.cancel", {{"ret", current_task()->cancel("self")}});
+    co_return "dropped";
+}
+
+Coro<void> cs_self_sleep() {
+    current_task()->cancel("self2");
+    try {
+        co_await sleep(seconds(1));
+        trace("not.reached");
+    } catch (const CancelledError&) {
+        trace("sleep.caught", {{"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+template <class T>
+Coro<void> cs_await(Task<T> t) {
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("main.caught", {{"exc", std::current_exception()}});
+    }
+    trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+}
+
+Coro<void> cancel_self() {
+    Coro<std::string> c1 = cs_self_return();
+    Coro<void> c2 = cs_self_sleep();
+    Task<std::string> t1 = create_task(std::move(c1));
+    Coro<void> a1 = cs_await(t1);
+    co_await std::move(a1);
+    Task<void> t2 = create_task(std::move(c2));
+    Coro<void> a2 = cs_await(t2);
+    co_await std::move(a2);
+}
+
+// ---- cancel_by_hand ----
+
+Coro<void> cbh_by_hand(std::shared_ptr<std::exception_ptr> box) {
+    co_await sleep(seconds(0));
+    *box = std::make_exception_ptr(CancelledError("x"));
+    std::rethrow_exception(*box);
+}
+
+Coro<void> cancel_by_hand() {
+    auto box = std::make_shared<std::exception_ptr>();
+    Task<void> t = create_task(cbh_by_hand(box));
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        std::exception_ptr e = std::current_exception();
+        trace("first", {{"exc", e}, {"same", e == *box}});
+    }
+    trace("state", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+    for (std::string how : {"result", "exception", "await"}) {
+        std::exception_ptr e;
+        try {
+            if (how == "await") {
+                co_await t;
+            } else if (how == "result") {
+                t.result();
+            } else {
+                (void)t.exception();
+            }
+        } catch (const CancelledError&) {
+            e = std::current_exception();
+        }
+        if (e) trace("later", {{"how", how}, {"exc", e}, {"same", e == *box}});
+    }
+}
+
+// ---- cancel_after_result ----
+
+Coro<void> car_waiter(Future<int> fut) {
+    try {
+        int v = co_await fut;
+        trace("not.reached", {{"value", v}});
+    } catch (const CancelledError&) {
+        trace("waiter.caught", {{"exc", std::current_exception()}, {"fut_result", fut.result()}});
+        throw;
+    }
+}
+
+Coro<void> cancel_after_result() {
+    Future<int> fut;
+    Task<void> t = create_task(car_waiter(fut));
+    co_await sleep(seconds(0));
+    fut.set_result(42);
+    trace("cancel", {{"ret", t.cancel("late")}, {"fut_done", fut.done()}, {"fut_cancelled", fut.cancelled()}});
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("main.caught", {{"exc", std::current_exception()}});
+    }
+    trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+}
+
+// ---- finally_cancelled_twice ----
+
+Coro<void> fct_sleep(Nanos d) { co_await sleep(d); }
+
+Coro<void> fct_on_cancel(std::exception_ptr e) {
+    trace("cleanup.caught", {{"exc", chain(e)}});
+    co_await sleep(seconds(5));
+    trace("not.reached");
+}
+
+Coro<void> fct_cleanup() {
+    trace("finally.enter");
+    co_await try_except<CancelledError>(fct_sleep(seconds(5)), &fct_on_cancel);
+}
+
+Coro<void> finally_cancelled_twice() {
+    Task<void> t = create_task(try_finally(fct_sleep(seconds(10)), &fct_cleanup));
+    for (const char* msg : {"c1", "c2", "c3"}) {
+        co_await sleep(seconds(1));
+        trace("cancel", {{"msg", std::string(msg)}, {"ret", t.cancel(std::string(msg))}});
+    }
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("main.caught", {{"exc", chain(std::current_exception())}});
+    }
+    trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+}
+
+// ---- cleanup_raises ----
+
+Coro<void> cr_body() {
+    co_await sleep(seconds(1));
+    throw ValueError("body");
+}
+
+Coro<void> cr_cleanup() {
+    trace("finally.enter");
+    co_await sleep(seconds(1));
+    throw RuntimeError("cleanup");
+}
+
+Coro<void> cleanup_raises() {
+    Task<void> t = create_task(try_finally(cr_body(), &cr_cleanup));
+    try {
+        co_await t;
+    } catch (const Exception&) {
+        std::exception_ptr e = std::current_exception();
+        trace("main.caught", {{"exc", chain(e)}, {"same", t.exception() == e}});
+    }
+    trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+}
+
+// ---- catch_then_await ----
+
+Coro<std::string> cta_body(std::string mode) {
+    co_await sleep(seconds(1));
+    throw ValueError(mode);
+}
+
+Coro<std::string> cta_sleep5() {
+    co_await sleep(seconds(5));
+    trace("not.reached");
+    co_return std::string();
+}
+
+Coro<std::string> cta_on_cancel(std::exception_ptr c, std::string mode) {
+    trace("except.cancelled", {{"exc", chain(c)}});
+    if (mode == "swallow") co_return "handled";
+    std::rethrow_exception(c);
+}
+
+Coro<std::string> cta_on_error(std::exception_ptr e, std::string mode) {
+    trace("except.enter", {{"exc", e}});
+    Coro<std::string> c = try_except<CancelledError>(cta_sleep5(), &cta_on_cancel, mode);
+    std::string v = co_await std::move(c);
+    co_return v;
+}
+
+Coro<std::string> cta_worker(std::string mode) {
+    Coro<std::string> c = try_except<Exception>(cta_body(mode), &cta_on_error, mode);
+    std::string v = co_await std::move(c);
+    co_return v;
+}
+
+Coro<void> catch_then_await() {
+    for (const char* mode : {"plain", "swallow"}) {
+        Task<std::string> t = create_task(cta_worker(mode));
+        co_await sleep(seconds(2));
+        t.cancel();
+        try {
+            std::string v = co_await t;
+            trace("main.result", {{"value", v}});
+        } catch (const CancelledError&) {
+            trace("main.caught", {{"exc", chain(std::current_exception())}});
+        }
+        trace("after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+    }
+}
+
+// ---- async_with ----
+
+struct AwCM {
+    std::string name;
+    bool suppress = false;
+    bool slow = false;
+
+    Coro<void> aenter() {
+        trace("aenter", {{"name", name}});
+        co_await sleep(seconds(0));
+    }
+
+    Coro<bool> aexit(std::exception_ptr e) {
+        trace("aexit", {{"name", name}, {"exc", e}});
+        co_await sleep(slow ? seconds(5) : seconds(0));
+        co_return suppress;
+    }
+};
+
+Coro<void> aw_body_s(AwCM& m) {
+    trace("body", {{"v", m.name}});
+    throw ValueError("suppressed");
+    co_return;
+}
+
+Coro<void> aw_body_n(AwCM&) {
+    throw ValueError("kept");
+    co_return;
+}
+
+Coro<void> aw_body_slow(AwCM&) {
+    throw KeyError("k");
+    co_return;
+}
+
+Coro<void> aw_slow_user() {
+    Coro<void> c = async_with(AwCM{"slow", false, true}, &aw_body_slow);
+    co_await std::move(c);
+}
+
+Coro<void> async_with_twin() {
+    Coro<void> s = async_with(AwCM{"s", true, false}, &aw_body_s);
+    co_await std::move(s);
+    trace("after.s");
+    try {
+        Coro<void> n = async_with(AwCM{"n", false, false}, &aw_body_n);
+        co_await std::move(n);
+    } catch (const ValueError&) {
+        trace("caught", {{"exc", chain(std::current_exception())}});
+    }
+    Task<void> t = create_task(aw_slow_user());
+    co_await sleep(seconds(1));
+    t.cancel("c");
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("slow.caught", {{"exc", chain(std::current_exception())}});
+    }
+}
+
 }  // namespace
 
 void register_conf_cancel(Registry& reg) {
     reg.add({"finally_cancelled_once", "cancellation", "cancelled while finally awaits: CancelledError with the body's error as context",
              {},
              [](const Context&) { return finally_cancelled_once(); }});
+    reg.add({"cancel_return_values", "cancel_in_finally", "cancel() return values, cancelling()/uncancel() counts, first message wins",
+             {},
+             [](const Context&) { return cancel_return_values(); }});
+    reg.add({"cancel_before_start", "cancel_in_finally", "cancelled before its first step: body never runs, last message wins",
+             {},
+             [](const Context&) { return cancel_before_start(); }});
+    reg.add({"cancel_swallow", "cancel_in_finally", "CancelledError caught and swallowed; cancel forwarded to an awaited task",
+             {},
+             [](const Context&) { return cancel_swallow(); }});
+    reg.add({"cancel_self", "cancel_in_finally", "a task cancelling itself: return value dropped, next await raises at once",
+             {},
+             [](const Context&) { return cancel_self(); }});
+    reg.add({"cancel_by_hand", "cancel_in_finally", "CancelledError raised by hand: first retrieval same object, later fresh ones",
+             {},
+             [](const Context&) { return cancel_by_hand(); }});
+    reg.add({"cancel_after_result", "cancel_in_finally", "cancelled after the awaited future completed: result discarded",
+             {},
+             [](const Context&) { return cancel_after_result(); }});
+    reg.add({"finally_cancelled_twice", "cancel_in_finally", "cleanup cancelled twice: c3 <- c2 <- c1 context chain",
+             {},
+             [](const Context&) { return finally_cancelled_twice(); }});
+    reg.add({"cleanup_raises", "cancel_in_finally", "finally raises while body's error propagates: replaces it as context",
+             {},
+             [](const Context&) { return cleanup_raises(); }});
+    reg.add({"catch_then_await", "cancel_in_finally", "except block awaiting, cancelled there: chained to the caught error",
+             {},
+             [](const Context&) { return catch_then_await(); }});
+    reg.add({"async_with", "cancel_in_finally", "async with: aexit suppresses or not; slow aexit cancelled, chained",
+             {},
+             [](const Context&) { return async_with_twin(); }});
 }
 
 }  // namespace corosim::scenarios

@@ -64,12 +64,261 @@ Coro<void> taskgroup_errors() {
     trace("after", {{"cancelling", me->cancelling()}});
 }
 
+
+Coro<void> sleep_for(Nanos d) { co_await sleep(d); }
+
+// ---- taskgroup_cancel_parent ----
+
+Coro<void> tcp_kid_on_cancel(std::exception_ptr e, int n) {
+    trace("kid.cancelled", {{"n", n}, {"exc", e}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tcp_kid(int n) { co_await try_except<CancelledError>(sleep_for(seconds(10)), &tcp_kid_on_cancel, n); }
+
+Coro<void> tcp_body(TaskGroup& tg, bool body_waits) {
+    tg.create_task(tcp_kid(1));
+    tg.create_task(tcp_kid(2));
+    if (body_waits) co_await sleep(seconds(10));
+}
+
+Coro<void> tcp_parent_on_cancel(std::exception_ptr e) {
+    trace("parent.caught", {{"exc", e}, {"cancelling", current_task()->cancelling()}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tcp_parent(bool body_waits) {
+    co_await try_except<CancelledError>(async_with(TaskGroup(), &tcp_body, body_waits), &tcp_parent_on_cancel);
+}
+
+Coro<void> taskgroup_cancel_parent() {
+    for (bool body_waits : {true, false}) {
+        Task<void> p = create_task(tcp_parent(body_waits));
+        co_await sleep(seconds(1));
+        trace("cancel", {{"ret", p.cancel("outside")}});
+        try {
+            co_await p;
+        } catch (const CancelledError&) {
+            trace("main.caught", {{"exc", std::current_exception()}});
+        }
+        trace("after", {{"cancelled", p.cancelled()}, {"cancelling", p.cancelling()}});
+    }
+}
+
+// ---- taskgroup_nested ----
+
+Coro<void> tn_sib_on_cancel(std::exception_ptr e, std::string n) {
+    trace("sib.cancelled", {{"n", n}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tn_sib(std::string n) { co_await try_except<CancelledError>(sleep_for(seconds(10)), &tn_sib_on_cancel, n); }
+
+Coro<void> tn_fail(Nanos d, std::exception_ptr exc) {
+    co_await sleep(d);
+    std::rethrow_exception(exc);
+}
+
+Coro<void> tn_raise(std::exception_ptr, std::exception_ptr exc) {
+    std::rethrow_exception(exc);
+    co_return;
+}
+
+Coro<void> tn_fail_on_cancel(std::exception_ptr exc) {
+    co_await try_except<CancelledError>(sleep_for(seconds(10)), &tn_raise, exc);
+}
+
+Coro<void> tn_inner_body(TaskGroup& inner) {
+    inner.create_task(tn_sib("i1"));
+    inner.create_task(tn_fail(seconds(1), std::make_exception_ptr(ValueError("i2"))));
+    co_return;
+}
+
+Coro<void> tn_inner_group() { co_await async_with(TaskGroup(), &tn_inner_body); }
+
+Coro<void> tn_outer1(TaskGroup& outer) {
+    outer.create_task(tn_sib("o1"));
+    outer.create_task(tn_inner_group());
+    co_await sleep(seconds(10));
+}
+
+Coro<void> tn_inner2(TaskGroup& inner) {
+    inner.create_task(tn_sib("i4"));
+    inner.create_task(tn_fail_on_cancel(std::make_exception_ptr(TypeError("i5"))));
+    co_return;
+}
+
+Coro<void> tn_outer2(TaskGroup& outer) {
+    outer.create_task(tn_fail(seconds(1), std::make_exception_ptr(KeyError("o3"))));
+    co_await async_with(TaskGroup(), &tn_inner2);
+}
+
+Coro<void> taskgroup_nested() {
+    try {
+        co_await async_with(TaskGroup(), &tn_outer1);
+    } catch (const ExceptionGroup&) {
+        trace("group1", {{"exc", std::current_exception()}});
+    }
+    try {
+        co_await async_with(TaskGroup(), &tn_outer2);
+    } catch (const ExceptionGroup&) {
+        trace("group2", {{"exc", std::current_exception()}});
+    }
+}
+
+// ---- taskgroup_create_late ----
+
+Coro<void> tcl_noop() {
+    trace("noop.ran");
+    co_return;
+}
+
+Coro<void> tcl_failer() {
+    co_await sleep(seconds(1));
+    throw ValueError("f");
+}
+
+void tcl_try_create(TaskGroup tg, const std::string& label) {
+    try {
+        tg.create_task(tcl_noop());
+    } catch (const RuntimeError&) {
+        trace(label, {{"exc", std::current_exception()}});
+    }
+    trace(label + ".end");
+}
+
+Coro<void> tcl_body1(TaskGroup& tg) {
+    tg.create_task(tcl_noop());
+    co_return;
+}
+
+Coro<void> tcl_on_cancel(std::exception_ptr e, TaskGroup tg2) {
+    tcl_try_create(tg2, "shutting_down");
+    std::rethrow_exception(e);
+    co_return;
+}
+
+Coro<void> tcl_body2(TaskGroup& tg2) {
+    tg2.create_task(tcl_failer());
+    co_await try_except<CancelledError>(sleep_for(seconds(5)), &tcl_on_cancel, tg2);
+}
+
+Coro<void> taskgroup_create_late() {
+    tcl_try_create(TaskGroup(), "not_entered");
+    TaskGroup tg;
+    co_await async_with(tg, &tcl_body1);
+    tcl_try_create(tg, "finished");
+    try {
+        co_await async_with(TaskGroup(), &tcl_body2);
+    } catch (const ExceptionGroup&) {
+        trace("group", {{"exc", std::current_exception()}});
+    }
+}
+
+// ---- taskgroup_in_timeout ----
+
+Coro<void> tit_kid_body(int n, Nanos d) {
+    co_await sleep(d);
+    trace("kid.done", {{"n", n}});
+}
+
+Coro<void> tit_kid_on_cancel(std::exception_ptr e, int n) {
+    trace("kid.cancelled", {{"n", n}, {"exc", e}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tit_kid(int n, Nanos d) {
+    co_await try_except<CancelledError>(tit_kid_body(n, d), &tit_kid_on_cancel, n);
+}
+
+Coro<void> tit_group_body(TaskGroup& tg) {
+    tg.create_task(tit_kid(1, millis(500)));
+    tg.create_task(tit_kid(2, seconds(5)));
+    tg.create_task(tit_kid(3, seconds(5)));
+    co_return;
+}
+
+Coro<void> tit_timeout_body(Timeout&) { co_await async_with(TaskGroup(), &tit_group_body); }
+
+Coro<void> taskgroup_in_timeout() {
+    Timeout cm = timeout(seconds(1));
+    try {
+        co_await async_with(cm, &tit_timeout_body);
+    } catch (const TimeoutError&) {
+        trace("timeout", {{"exc", chain(std::current_exception())},
+                          {"expired", cm.expired()},
+                          {"cancelling", current_task()->cancelling()}});
+    }
+}
+
+// ---- taskgroup_base_error ----
+
+COROSIM_DEFINE_EXCEPTION(Halt, BaseException);
+
+// An exception whose single argument is an int: `SystemExit(3)`, not `SystemExit('3')`.
+template <class E>
+class IntArg : public E {
+public:
+    explicit IntArg(long v) : E(std::to_string(v)), v_(v) {}
+    std::string repr() const override { return std::string(this->type_name()) + "(" + std::to_string(v_) + ")"; }
+
+private:
+    long v_;
+};
+
+Coro<void> tbe_child(std::exception_ptr exc) {
+    co_await sleep(seconds(1));
+    std::rethrow_exception(exc);
+}
+
+Coro<void> tbe_sibling_on_cancel(std::exception_ptr e) {
+    trace("sibling.cancelled", {{"exc", e}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tbe_sibling() { co_await try_except<CancelledError>(sleep_for(seconds(10)), &tbe_sibling_on_cancel); }
+
+Coro<void> tbe_body(TaskGroup& tg, std::exception_ptr exc) {
+    tg.create_task(tbe_child(exc));
+    tg.create_task(tbe_sibling());
+    co_return;
+}
+
+Coro<void> tbe_finally() {
+    trace("main.finally");
+    co_return;
+}
+
+Coro<void> taskgroup_base_error() {
+    try {
+        co_await async_with(TaskGroup(), &tbe_body, std::make_exception_ptr(Halt("h")));
+    } catch (const ExceptionGroupBase&) {
+        trace("group", {{"exc", std::current_exception()}});
+    }
+    co_await try_finally(async_with(TaskGroup(), &tbe_body, std::make_exception_ptr(IntArg<SystemExit>(3))), &tbe_finally);
+}
+
 }  // namespace
 
 void register_conf_taskgroup(Registry& reg) {
     reg.add({"taskgroup_errors", "taskgroup", "two failing children: ExceptionGroup in completion order, except* split",
              {},
              [](const Context&) { return taskgroup_errors(); }});
+    reg.add({"taskgroup_cancel_parent", "taskgroup_errors", "the task running a TaskGroup is cancelled from outside: children cancelled, same CancelledError re-raised",
+             {},
+             [](const Context&) { return taskgroup_cancel_parent(); }});
+    reg.add({"taskgroup_nested", "taskgroup_errors", "nested TaskGroups: inner groups' ExceptionGroups nest inside the outer one, never flattened",
+             {},
+             [](const Context&) { return taskgroup_nested(); }});
+    reg.add({"taskgroup_create_late", "taskgroup_errors", "TaskGroup.create_task refused when not entered, finished or shutting down",
+             {},
+             [](const Context&) { return taskgroup_create_late(); }});
+    reg.add({"taskgroup_in_timeout", "taskgroup_errors", "TaskGroup inside timeout(): deadline hits __aexit__, children aborted, TimeoutError from CancelledError",
+             {},
+             [](const Context&) { return taskgroup_in_timeout(); }});
+    reg.add({"taskgroup_base_error", "taskgroup_errors", "children raising BaseExceptions: BaseExceptionGroup for Halt, SystemExit escapes the loop",
+             {},
+             [](const Context&) { return taskgroup_base_error(); }});
 }
 
 }  // namespace corosim::scenarios

@@ -111,6 +111,9 @@ void register_builtin(Registry& reg) {
     register_conf_timeouts(reg);
     register_conf_taskgroup(reg);
     register_conf_groups(reg);
+    register_cancel_in_finally(reg);
+    register_taskgroup_errors(reg);
+    register_timeouts(reg);
 }
 
 const Registry& builtin_registry() {

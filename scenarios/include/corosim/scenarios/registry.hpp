@@ -43,6 +43,13 @@ void register_conf_taskgroup(Registry& reg);
 /// Twins of the exception-group programs (family `exception_groups`).
 void register_conf_groups(Registry& reg);
 
+/// The cancellation fuzz family `cancel_in_finally`.
+void register_cancel_in_finally(Registry& reg);
+/// The TaskGroup fuzz family `taskgroup_errors`.
+void register_taskgroup_errors(Registry& reg);
+/// The `timeouts` and `shield_and_wait_for` fuzz families.
+void register_timeouts(Registry& reg);
+
 /// A registry holding the built-in scenarios.
 const Registry& builtin_registry();
 
