@@ -54,7 +54,7 @@ private:
 };
 
 int run_fuzz(const FuzzOptions& opt) {
-    check::CampaignOptions copt;
+    checker::CampaignOptions copt;
     copt.runs = opt.runs;
     copt.seed_base = opt.seed;
     if (opt.record != "failures" && opt.record != "all") {
@@ -81,9 +81,9 @@ int run_fuzz(const FuzzOptions& opt) {
     if (copt.scenarios.empty()) throw UsageError("nothing to fuzz: give --all or --scenario NAME");
     if (opt.runs == 0) throw UsageError("--runs must be at least 1");
 
-    check::Store store(opt.db);
+    checker::Store store(opt.db);
     Progress progress;
-    const auto result = check::run_campaign(store, "fuzz", copt,
+    const auto result = checker::run_campaign(store, "fuzz", copt,
                                             [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); });
     std::cout << reports::markdown_summary(store, opt.db, result.campaign_id);
     for (const auto& f : result.failures) {

@@ -18,6 +18,7 @@ int run_list(const ListOptions& opt) {
             if (out.size() > 1) out += ",";
             out += "\n  {\"name\":" + json_str(name) + ",\"family\":" + json_str(s.family) +
                    ",\"description\":" + json_str(s.description) + ",\"planted\":" + (s.planted ? "true" : "false") +
+                   ",\"fifo_only\":" + (s.fifo_only ? "true" : "false") +
                    ",\"params\":[";
             bool first = true;
             for (const auto& p : s.params) {
@@ -39,7 +40,7 @@ int run_list(const ListOptions& opt) {
         for (const auto& p : s.params) params += " " + p.name + "=" + std::to_string(p.def);
         std::cout << name << std::string(width + 2 - name.size(), ' ') << s.family
                   << std::string(s.family.size() < 10 ? 10 - s.family.size() : 1, ' ') << s.description
-                  << (s.planted ? " [planted bug]" : "") << "\n";
+                  << (s.planted ? " [planted bug]" : "") << (s.fifo_only ? " [conformance, fifo only]" : "") << "\n";
     }
     return kExitOk;
 }

@@ -14,15 +14,15 @@ struct ReplayOptions {
 };
 
 int run_replay(const ReplayOptions& opt) {
-    check::Store store(opt.db, /*create=*/false);
+    checker::Store store(opt.db, /*create=*/false);
     const auto stored = store.run(opt.run);
     if (!stored) throw UsageError("no run " + std::to_string(opt.run) + " in '" + opt.db + "'");
     const scenarios::Scenario& scenario = find_scenario(stored->spec.scenario);
     const auto events = store.events(opt.run);
-    const check::ReplayReport report = check::replay(scenario, *stored, events);
+    const checker::ReplayReport report = checker::replay(scenario, *stored, events);
     if (report.other_version) {
         std::cerr << "corosim: warning: run " << opt.run << " was stored by corosim " << stored->harness_version
-                  << ", this is " << check::harness_version() << "\n";
+                  << ", this is " << checker::harness_version() << "\n";
     }
     if (opt.trace) std::cout << report.result.trace.render_all(false);
     const std::string what = "run " + std::to_string(opt.run) + " (" + stored->spec.scenario + " seed=" +

@@ -15,7 +15,7 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& opt) {
-    check::Store store(opt.db, /*create=*/false);
+    checker::Store store(opt.db, /*create=*/false);
     const std::string text = reports::markdown_summary(store, opt.db, opt.campaign);
     if (opt.out.empty()) {
         std::cout << text;

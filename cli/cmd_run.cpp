@@ -41,7 +41,7 @@ std::vector<std::uint32_t> parse_choices(const std::string& text) {
 
 int run_run(const RunOptions& opt) {
     const scenarios::Scenario& scenario = find_scenario(opt.scenario);
-    check::RunSpec spec;
+    checker::RunSpec spec;
     spec.scenario = scenario.name;
     spec.seed = opt.seed;
     spec.max_steps = opt.max_steps;
@@ -66,10 +66,10 @@ int run_run(const RunOptions& opt) {
         spec.level = TraceLevel::kOff;
     }
 
-    const RunResult result = check::run_spec(scenario, spec);
+    const RunResult result = checker::run_spec(scenario, spec);
     std::int64_t run_id = 0;
     if (!opt.db.empty()) {
-        check::Store store(opt.db);
+        checker::Store store(opt.db);
         const auto campaign = store.begin_campaign("run " + scenario.name);
         store.begin();
         run_id = store.add_run(campaign, spec, result, true);

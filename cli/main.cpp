@@ -9,7 +9,7 @@
 int main(int argc, char** argv) {
     using namespace corosim::cli;
     CLI::App app{"corosim: deterministic simulation testing of asyncio-style coroutine code"};
-    app.set_version_flag("--version", std::string("corosim ") + corosim::check::harness_version());
+    app.set_version_flag("--version", std::string("corosim ") + corosim::checker::harness_version());
     app.require_subcommand(1);
     const std::vector<Command> commands{add_list(app), add_run(app), add_replay(app), add_fuzz(app), add_report(app)};
     const auto known = [&app](const std::string& name) {
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         std::cerr << "corosim: " << e.what() << "\n";
         return kExitUsage;
-    } catch (const corosim::check::StoreError& e) {
+    } catch (const corosim::checker::StoreError& e) {
         std::cerr << "corosim: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {

@@ -2,7 +2,7 @@
 
 #include <rapidcheck.h>
 
-namespace corosim::check {
+namespace corosim::checker {
 
 namespace {
 // Parameters for run `index`: the first run of each policy uses the defaults (the
@@ -26,8 +26,8 @@ RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions
     RunSpec spec;
     spec.scenario = scenario.name;
     spec.seed = options.seed_base + index;
-    spec.policy = options.policies[index % options.policies.size()];
-    spec.params = draw_params(scenario, spec.seed, index, options.policies.size());
+    spec.policy = scenario.fifo_only ? "fifo" : options.policies[index % options.policies.size()];
+    spec.params = scenario.fifo_only ? scenario.defaults() : draw_params(scenario, spec.seed, index, options.policies.size());
     spec.level = options.record_all ? TraceLevel::kFull : TraceLevel::kOff;
     return spec;
 }
@@ -36,10 +36,13 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
                             const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
     CampaignResult result;
     result.campaign_id = store.begin_campaign(command);
-    const std::uint64_t total = options.runs * options.scenarios.size();
+    std::uint64_t total = 0;
+    for (const scenarios::Scenario* s : options.scenarios) total += s->fifo_only ? 1 : options.runs;
     for (const scenarios::Scenario* scenario : options.scenarios) {
         store.begin();
-        for (std::uint64_t i = 0; i < options.runs; ++i) {
+        // A conformance twin has one schedule worth running (Scenario::fifo_only).
+        const std::uint64_t runs = scenario->fifo_only ? 1 : options.runs;
+        for (std::uint64_t i = 0; i < runs; ++i) {
             RunSpec spec = campaign_spec(*scenario, options, i);
             RunResult run = run_spec(*scenario, spec);
             if (run.outcome != Outcome::kPass && spec.level != TraceLevel::kFull) {
@@ -60,4 +63,4 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
     return result;
 }
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

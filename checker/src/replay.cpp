@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace corosim::check {
+namespace corosim::checker {
 
 RunSpec replay_spec(const StoredRun& stored) {
     RunSpec spec = stored.spec;
@@ -47,4 +47,4 @@ ReplayReport replay(const scenarios::Scenario& scenario, const StoredRun& stored
     return report;
 }
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

@@ -6,7 +6,7 @@
 #define COROSIM_VERSION "0.0.0"
 #endif
 
-namespace corosim::check {
+namespace corosim::checker {
 
 const char* harness_version() noexcept { return COROSIM_VERSION; }
 
@@ -27,7 +27,12 @@ RunResult run_spec(const scenarios::Scenario& scenario, const RunSpec& spec) {
     options.trace_level = spec.level;
     options.max_steps = spec.max_steps;
     scenarios::Context ctx{spec.params, spec.seed};
-    return run([&scenario, &ctx] { return scenario.make(ctx); }, options);
+    RunResult result = run([&scenario, &ctx] { return scenario.make(ctx); }, options);
+    if (scenario.expect != Outcome::kPass && result.outcome == scenario.expect) {
+        result.message = std::string("expected ") + outcome_name(scenario.expect) + ": " + result.message;
+        result.outcome = Outcome::kPass;
+    }
+    return result;
 }
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

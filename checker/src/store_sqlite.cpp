@@ -7,7 +7,7 @@
 #include "corosim/checker/store.hpp"
 #include "corosim/scenarios/scenario.hpp"
 
-namespace corosim::check {
+namespace corosim::checker {
 
 namespace {
 
@@ -340,4 +340,4 @@ std::vector<StoredRun> Store::failures(std::int64_t campaign) {
     return out;
 }
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

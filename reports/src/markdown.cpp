@@ -6,7 +6,7 @@ std::string replay_command(const std::string& db_path, std::int64_t id) {
     return "corosim replay --db " + db_path + " --run " + std::to_string(id);
 }
 
-std::string markdown_summary(check::Store& store, const std::string& db_path, std::int64_t campaign) {
+std::string markdown_summary(checker::Store& store, const std::string& db_path, std::int64_t campaign) {
     std::string out = "# corosim report\n\n";
     out += "| scenario | runs | failures | distinct traces | policies |\n";
     out += "|---|---:|---:|---:|---|\n";

@@ -35,7 +35,6 @@ Coro<std::string> sh_outer(Task<std::string> it) {
     }
 }
 
-Coro<int> sh_seven() { co_return 7; }
 
 Coro<void> shield_main() {
     Task<std::string> it = create_task(sh_inner());
@@ -50,10 +49,9 @@ Coro<void> shield_main() {
     std::string v = co_await it;
     trace("main.inner", {{"value", v}, {"cancelled", it.cancelled()}});
 
-    // `f = loop.create_future(); f.set_result(7)`: corosim's shield() takes tasks only, so the
-    // already-done awaitable is a finished task.
-    Task<int> f = create_task(sh_seven());
-    co_await f;
+    // `f = loop.create_future(); f.set_result(7)`: shield() of a done future returns it (C6).
+    Future<int> f;
+    f.set_result(7);
     Future<int> s = shield(f);
     bool same = static_cast<FutureBase*>(s.state()) == static_cast<FutureBase*>(f.state());
     int result = co_await s;
@@ -83,28 +81,13 @@ Coro<std::string> wf_stubborn() {
     co_return "stubborn-value";
 }
 
-// corosim::wait_for(Coro<T>, delay) does not compile (async_with invokes the body with its
-// arguments as lvalues, and Coro is move-only), so this is the same 3.12 wait_for,
-// `async with timeout(delay): return await aw`, with the coroutine passed through a holder.
-Coro<std::string> wf_await_held(Timeout&, std::shared_ptr<Coro<std::string>> aw) {
-    Coro<std::string> c = std::move(*aw);
-    std::string v = co_await std::move(c);
-    co_return v;
-}
-
-Coro<std::string> wf_wait_for(Coro<std::string> aw, Nanos delay) {
-    auto held = std::make_shared<Coro<std::string>>(std::move(aw));
-    std::string v = co_await async_with(timeout(delay), &wf_await_held, held);
-    co_return v;
-}
-
 Coro<void> wait_for_main() {
     {
-        std::string v = co_await wf_wait_for(wf_work(seconds(1), "fast"), seconds(2));
+        std::string v = co_await wait_for(wf_work(seconds(1), "fast"), seconds(2));
         trace("ok", {{"value", v}});
     }
     try {
-        co_await wf_wait_for(wf_work(seconds(5), "slow"), seconds(1));
+        co_await wait_for(wf_work(seconds(5), "slow"), seconds(1));
     } catch (const TimeoutError&) {
         trace("timeout", {{"exc", chain(std::current_exception())}});
     }
@@ -115,7 +98,7 @@ Coro<void> wait_for_main() {
         trace("timeout.task", {{"exc", chain(std::current_exception())}, {"cancelled", t.cancelled()}});
     }
     try {
-        std::string v = co_await wf_wait_for(wf_stubborn(), seconds(1));
+        std::string v = co_await wait_for(wf_stubborn(), seconds(1));
         trace("stubborn.result", {{"value", v}});
     } catch (const TimeoutError&) {
         trace("stubborn.timeout", {{"exc", chain(std::current_exception())}});

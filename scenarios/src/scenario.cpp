@@ -107,10 +107,16 @@ const Scenario* Registry::find(std::string_view name) const {
 void register_builtin(Registry& reg) {
     register_basics(reg);
     register_loop_rules(reg);
-    register_conf_cancel(reg);
-    register_conf_timeouts(reg);
-    register_conf_taskgroup(reg);
-    register_conf_groups(reg);
+    Registry twins;
+    register_conf_cancel(twins);
+    register_conf_timeouts(twins);
+    register_conf_taskgroup(twins);
+    register_conf_groups(twins);
+    for (const auto& [name, twin] : twins.all()) {
+        Scenario s = twin;
+        s.fifo_only = true;
+        reg.add(std::move(s));
+    }
     register_cancel_in_finally(reg);
     register_taskgroup_errors(reg);
     register_timeouts(reg);

@@ -16,12 +16,13 @@ ExceptionGroupBase::ExceptionGroupBase(std::string message, std::vector<std::exc
 
 std::string ExceptionGroupBase::group_repr(const char* type) const {
     std::string out = type;
-    out += "(" + py_str_repr(message_) + ", [";
+    out += "(" + py_str_repr(message_) + (tuple_ ? ", (" : ", [");
     for (std::size_t i = 0; i < exceptions_.size(); ++i) {
         if (i) out += ", ";
         out += exception_repr(exceptions_[i]);
     }
-    return out + "])";
+    if (tuple_ && exceptions_.size() == 1) out += ",";
+    return out + (tuple_ ? "))" : "])");
 }
 
 BaseExceptionGroup::BaseExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions)
@@ -139,11 +140,25 @@ StarMatcher::StarMatcher(std::exception_ptr exc) : original_(std::move(exc)) {
     naked_ = !is_exception_group(original_);
     // A naked exception is matched as ExceptionGroup('', (exc,)) (E5).
     group_ = naked_ ? make_exception_group("", {original_}) : original_;
+    if (naked_) {
+        try {
+            std::rethrow_exception(group_);
+        } catch (ExceptionGroupBase& g) {
+            g.set_members_are_tuple();  // CPython builds the wrapper from a tuple
+        }
+    }
     unmatched_ = group_;
 }
 
 std::exception_ptr StarMatcher::take(const ExceptionPredicate& cond) {
     if (!unmatched_) return nullptr;
+    if (naked_) {
+        // exception_group_match: a matching naked exception is handed over as the wrapper itself.
+        if (!cond(original_)) return nullptr;
+        unmatched_ = nullptr;
+        any_matched_ = true;
+        return group_;
+    }
     auto [match, rest] = split(unmatched_, cond);
     if (!match) return nullptr;
     unmatched_ = std::move(rest);
@@ -165,7 +180,13 @@ void StarMatcher::clause_ended(const std::exception_ptr& matched, const std::exc
 
 std::exception_ptr StarMatcher::result() const {
     if (!original_) return nullptr;
-    if (naked_ && !any_matched_) return original_;  // no clause matched: propagates unwrapped (E5)
+    if (naked_) {
+        // Only one clause can have run: what it raised, the wrapper it re-raised, or nothing;
+        // with no clause matched the naked exception propagates unwrapped (E5).
+        if (!any_matched_) return original_;
+        if (!raised_.empty()) return raised_.front();
+        return reraised_leaves_.empty() ? nullptr : group_;
+    }
     std::vector<std::exception_ptr> keep = reraised_leaves_;
     for (auto& leaf : leaves(unmatched_)) keep.push_back(leaf);
     std::exception_ptr reraised;

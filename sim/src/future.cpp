@@ -3,8 +3,21 @@
 namespace corosim {
 
 FutureBase::~FutureBase() {
+    if (log_traceback_ && exc_) report_unretrieved("Future", "<Future finished exception=" + exception_repr(exc_) + ">");
     if (first_cb_.fn) first_cb_.discard();
     for (const auto& cb : more_cbs_) cb.discard();
+}
+
+void FutureBase::report_unretrieved(const char* kind, const std::string& self) noexcept {
+    // Reported when the object is freed, as long as its loop is still running: a future that
+    // outlives its run has no one left to tell.
+    if (!log_traceback_ || !exc_ || Loop::current() != loop_) return;
+    log_traceback_ = false;
+    try {
+        loop_->line(std::string("loop.error message=") + kind + " exception was never retrieved future=" + self +
+                    " exc=" + exception_repr(exc_));
+    } catch (...) {
+    }
 }
 
 void FutureBase::add_callback(detail::Callback cb) {

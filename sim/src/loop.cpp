@@ -208,6 +208,7 @@ LoopStatus Loop::run_once() {
         const detail::Callback cb = pick == 0 ? ready_take(0) : ready_take(pick);
         ++steps_;
         cb.invoke();
+        if (fatal_) return LoopStatus::kFatal;
     }
     if (steps_ > options_.max_steps) return LoopStatus::kLivelock;
     return LoopStatus::kStopped;

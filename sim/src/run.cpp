@@ -47,7 +47,8 @@ LoopStatus run_task_to_completion(Loop& loop) {
     return loop.run_until_complete(*t.state());
 }
 
-// Runner.close steps 1-3; returns the status that ended them.
+// Runner.close steps 1-3; returns the status that ended them (kFatal: an exception escaped,
+// the rest is skipped).
 LoopStatus shutdown(Loop& loop) {
     std::vector<TaskBase*> to_cancel = loop.pending_tasks();
     if (!to_cancel.empty()) {
@@ -125,31 +126,37 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
         Loop* const previous = Loop::set_current(&loop);
         loop.line_no_task("run.start");
         LoopStatus status;
-        {
-            Coro<void> main_coro = make_main();
-            detail::Ref<TaskState<void>> main(
-                new TaskState<void>(loop, main_coro.release(), "main", TaskBase::Kind::kMain));
-            status = loop.run_until_complete(*main);
-            if (status == LoopStatus::kDeadlock) {
-                result.outcome = Outcome::kDeadlock;
-                result.message = "deadlock: " + waiting_summary(loop);
-                dump_waiting(loop);
-                loop.line_no_task("deadlock");
-            } else if (status == LoopStatus::kLivelock) {
-                result.outcome = Outcome::kLivelock;
-                result.message = "livelock: budget exhausted after " + std::to_string(loop.steps()) + " steps";
-                loop.line_no_task("livelock");
-            } else if (main->cancelled()) {
-                result.outcome = Outcome::kError;
-                result.message = "main was cancelled";
-                loop.line_no_task("run.cancelled");
-            } else if (bool is_cancel = false; auto exc = main->wake_exception(is_cancel)) {
-                result.outcome = Outcome::kError;
-                result.message = "exception escaped main: " + exception_repr(exc);
-                loop.line_no_task("run.exception exc=" + exception_repr(exc));
-            } else {
-                loop.line_no_task("run.result value=None");
-            }
+        // asyncio.run keeps the main task (and its outcome) until it returns; it is freed by the
+        // final collection, after `gc label=end`.
+        Coro<void> main_coro = make_main();
+        detail::Ref<TaskState<void>> main(
+            new TaskState<void>(loop, main_coro.release(), "main", TaskBase::Kind::kMain));
+        status = loop.run_until_complete(*main);
+        if (status == LoopStatus::kDeadlock) {
+            result.outcome = Outcome::kDeadlock;
+            result.message = "deadlock: " + waiting_summary(loop);
+            dump_waiting(loop);
+            loop.line_no_task("deadlock");
+        } else if (status == LoopStatus::kLivelock) {
+            result.outcome = Outcome::kLivelock;
+            result.message = "livelock: budget exhausted after " + std::to_string(loop.steps()) + " steps";
+            loop.line_no_task("livelock");
+        } else if (status == LoopStatus::kFatal) {
+            // KeyboardInterrupt/SystemExit left run_until_complete mid-iteration (G7).
+            const std::exception_ptr exc = loop.take_fatal();
+            result.outcome = Outcome::kError;
+            result.message = "exception escaped the loop: " + exception_repr(exc);
+            loop.line_no_task("run.exception exc=" + exception_repr(exc));
+        } else if (main->cancelled()) {
+            result.outcome = Outcome::kError;
+            result.message = "main was cancelled";
+            loop.line_no_task("run.cancelled");
+        } else if (bool is_cancel = false; auto exc = main->wake_exception(is_cancel)) {
+            result.outcome = Outcome::kError;
+            result.message = "exception escaped main: " + exception_repr(exc);
+            loop.line_no_task("run.exception exc=" + exception_repr(exc));
+        } else {
+            loop.line_no_task("run.result value=None");
         }
         if (status != LoopStatus::kLivelock) {
             const LoopStatus end = shutdown(loop);
@@ -160,12 +167,20 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
                     result.outcome = Outcome::kDeadlock;
                     result.message = "deadlock during shutdown: " + waiting_summary(loop);
                 }
+            } else if (end == LoopStatus::kFatal) {
+                const std::exception_ptr exc = loop.take_fatal();
+                loop.line_no_task("run.shutdown_exception exc=" + exception_repr(exc));
+                if (result.outcome == Outcome::kPass) {
+                    result.outcome = Outcome::kError;
+                    result.message = "exception escaped the shutdown: " + exception_repr(exc);
+                }
             } else if (end == LoopStatus::kLivelock && result.outcome == Outcome::kPass) {
                 result.outcome = Outcome::kLivelock;
                 result.message = "livelock during shutdown";
             }
         }
         loop.line_no_task("gc label=end");
+        main = detail::Ref<TaskState<void>>();
         teardown(loop);
         loop.line_no_task("run.closed");
         Loop::set_current(previous);

@@ -17,6 +17,19 @@ bool current_exception_is_cancel() noexcept {
     return t != nullptr && *t == typeid(CancelledError);
 }
 
+bool current_exception_is_fatal() noexcept {
+    // Subclasses count too, so this rethrows; only failing (not cancelled) tasks get here.
+    try {
+        throw;
+    } catch (const SystemExit&) {
+        return true;
+    } catch (const KeyboardInterrupt&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
 void warn_never_awaited(const char* name) {
     if (Loop* loop = Loop::current()) {
         loop->line(std::string("warning category=RuntimeWarning message=coroutine '") + name + "' was never awaited");
@@ -44,6 +57,7 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
 }
 
 TaskBase::~TaskBase() {
+    report_unretrieved("Task", "<Task " + name_ + ">");
     if (fut_waiter_ != nullptr || top_handle_) abandon();
     loop_->unlink_task(this);
 }
@@ -132,6 +146,7 @@ void TaskBase::finish_frame() {
     // then complete the future so done callbacks see the final state.
     std::exception_ptr error = top_->error();
     const bool error_is_cancel = top_->error_is_cancel();
+    const bool error_is_fatal = top_->error_is_fatal();
     if (!error && !must_cancel_) take_result();
     std::exchange(top_handle_, {}).destroy();
     top_ = nullptr;
@@ -143,11 +158,12 @@ void TaskBase::finish_frame() {
         future_cancel(std::nullopt);
         how = 2;
     } else if (error) {
-        exc_ = std::move(error);
+        exc_ = error;
         state_ = State::kFinished;
         log_traceback_ = true;
         schedule_callbacks();
         how = 1;
+        if (error_is_fatal) loop_->raise_fatal(std::move(error));  // set_exception, then `raise` (B3)
     } else if (must_cancel_) {
         must_cancel_ = false;
         future_cancel(cancel_message_);

@@ -12,7 +12,7 @@
 #include "corosim/checker/store.hpp"
 #include "corosim/scenarios/registry.hpp"
 
-namespace corosim::check {
+namespace corosim::checker {
 namespace {
 
 class TempDb {
@@ -107,4 +107,4 @@ TEST(Store, CampaignStoresFailuresWithEventsAndEveryRun) {
 }
 
 }  // namespace
-}  // namespace corosim::check
+}  // namespace corosim::checker

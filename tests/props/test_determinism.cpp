@@ -12,7 +12,7 @@
 namespace corosim {
 namespace {
 
-using check::RunSpec;
+using checker::RunSpec;
 using scenarios::Scenario;
 
 std::vector<const Scenario*> all_scenarios() {
@@ -34,6 +34,10 @@ rc::Gen<RunSpec> gen_spec() {
             spec.params[p.name] = *rc::gen::inRange<std::int64_t>(p.min, std::min(p.max, p.min + 20) + 1);
         }
         spec.policy = *rc::gen::element<std::string>("fifo", "random", "pct:2", "pct:5");
+        if (s->fifo_only) {
+            spec.policy = "fifo";
+            spec.params = s->defaults();
+        }
         spec.seed = *rc::gen::arbitrary<std::uint64_t>();
         spec.level = *rc::gen::element(TraceLevel::kOff, TraceLevel::kSummary, TraceLevel::kFull);
         return spec;
@@ -44,10 +48,10 @@ const Scenario& scenario_of(const RunSpec& spec) { return *scenarios::builtin_re
 
 RC_GTEST_PROP(Determinism, SameInputsGiveTheSameTraceHash, ()) {
     const RunSpec spec = *gen_spec();
-    const RunResult a = check::run_spec(scenario_of(spec), spec);
+    const RunResult a = checker::run_spec(scenario_of(spec), spec);
     RunSpec other = spec;
     other.level = *rc::gen::element(TraceLevel::kOff, TraceLevel::kSummary, TraceLevel::kFull);
-    const RunResult b = check::run_spec(scenario_of(other), other);
+    const RunResult b = checker::run_spec(scenario_of(other), other);
     RC_ASSERT(a.trace_hash == b.trace_hash);  // also across recording levels
     RC_ASSERT(a.choices == b.choices);
     RC_ASSERT(a.steps == b.steps);
@@ -57,15 +61,15 @@ RC_GTEST_PROP(Determinism, SameInputsGiveTheSameTraceHash, ()) {
 RC_GTEST_PROP(Determinism, TwoLoopsInTwoThreadsDoNotInteract, ()) {
     const RunSpec x = *gen_spec();
     const RunSpec y = *gen_spec();
-    const std::uint64_t hx = check::run_spec(scenario_of(x), x).trace_hash;
-    const std::uint64_t hy = check::run_spec(scenario_of(y), y).trace_hash;
+    const std::uint64_t hx = checker::run_spec(scenario_of(x), x).trace_hash;
+    const std::uint64_t hy = checker::run_spec(scenario_of(y), y).trace_hash;
     std::uint64_t tx = 0;
     std::uint64_t ty = 0;
     std::thread t1([&] {
-        for (int i = 0; i < 3; ++i) tx = check::run_spec(scenario_of(x), x).trace_hash;
+        for (int i = 0; i < 3; ++i) tx = checker::run_spec(scenario_of(x), x).trace_hash;
     });
     std::thread t2([&] {
-        for (int i = 0; i < 3; ++i) ty = check::run_spec(scenario_of(y), y).trace_hash;
+        for (int i = 0; i < 3; ++i) ty = checker::run_spec(scenario_of(y), y).trace_hash;
     });
     t1.join();
     t2.join();
@@ -77,20 +81,20 @@ RC_GTEST_PROP(Determinism, UnderFifoTheSeedDoesNotChangeTheTrace, (std::uint64_t
     RunSpec spec = *gen_spec();
     spec.policy = "fifo";
     spec.seed = s1;
-    const RunResult a = check::run_spec(scenario_of(spec), spec);
+    const RunResult a = checker::run_spec(scenario_of(spec), spec);
     spec.seed = s2;
-    const RunResult b = check::run_spec(scenario_of(spec), spec);
+    const RunResult b = checker::run_spec(scenario_of(spec), spec);
     RC_ASSERT(a.trace_hash == b.trace_hash);
     RC_ASSERT(a.choices.empty());
 }
 
 RC_GTEST_PROP(Determinism, ReplayingTheRecordedChoicesReproducesTheRun, ()) {
     RunSpec spec = *gen_spec();
-    const RunResult original = check::run_spec(scenario_of(spec), spec);
+    const RunResult original = checker::run_spec(scenario_of(spec), spec);
     RunSpec again = spec;
     again.policy = "replay";
     again.choices = original.choices;
-    const RunResult replayed = check::run_spec(scenario_of(again), again);
+    const RunResult replayed = checker::run_spec(scenario_of(again), again);
     RC_ASSERT(replayed.trace_hash == original.trace_hash);
     // A FIFO run consults no policy; its replay records the zeros it forced.
     if (spec.policy != "fifo") RC_ASSERT(replayed.choices == original.choices);
@@ -98,7 +102,9 @@ RC_GTEST_PROP(Determinism, ReplayingTheRecordedChoicesReproducesTheRun, ()) {
 
 RC_GTEST_PROP(Frames, EveryRunDestroysEveryFrame, ()) {
     const RunSpec spec = *gen_spec();
-    const RunResult r = check::run_spec(scenario_of(spec), spec);
+    const RunResult r = checker::run_spec(scenario_of(spec), spec);
+    RC_LOG() << spec.scenario << " " << spec.policy << " seed=" << spec.seed << ": " << outcome_name(r.outcome) << " "
+             << r.message << "\n";
     RC_ASSERT(r.frames_created > 0u);
     RC_ASSERT(r.frames_created == r.frames_destroyed);
     RC_ASSERT(r.outcome == Outcome::kPass);
@@ -109,8 +115,8 @@ TEST(Policies, RandomPolicyMakesTheRacyCounterReachSeveralFinalValues) {
     std::set<std::uint64_t> hashes;
     std::set<std::string> finals;
     for (std::uint64_t seed = 0; seed < 100; ++seed) {
-        RunSpec spec = check::default_spec(s, "random", seed);
-        const RunResult r = check::run_spec(s, spec);
+        RunSpec spec = checker::default_spec(s, "random", seed);
+        const RunResult r = checker::run_spec(s, spec);
         ASSERT_EQ(r.outcome, Outcome::kPass) << r.message;
         const std::string text = r.trace.render_all(false);
         const auto at = text.find("final value=");

@@ -22,8 +22,9 @@ template <class T>
 struct CoroResult<Coro<T>> {
     using type = T;
 };
+// The combinators own copies of their arguments and pass them on once, as rvalues.
 template <class F, class... Args>
-using coro_result_t = typename CoroResult<std::invoke_result_t<F&, Args&...>>::type;
+using coro_result_t = typename CoroResult<std::invoke_result_t<F&, Args...>>::type;
 
 /// Gives `raised` the `__context__` `handling` (the exception in flight), unless it has one or
 /// is that same exception (Python's implicit chaining).
@@ -62,7 +63,7 @@ Coro<T> try_finally(Coro<T> body, F cleanup, Args... args) {
     std::exception_ptr cleanup_failed;
     try {
         detail::Handling handling(failed);
-        Coro<void> c = cleanup(args...);
+        Coro<void> c = cleanup(std::move(args)...);
         co_await std::move(c);
     } catch (...) {
         cleanup_failed = std::current_exception();
@@ -93,7 +94,7 @@ Coro<T> try_except(Coro<T> body, F handler, Args... args) {
     if (caught) {
         try {
             detail::Handling handling(caught);
-            Coro<T> h = handler(caught, args...);
+            Coro<T> h = handler(caught, std::move(args)...);
             if constexpr (std::is_void_v<T>) {
                 co_await std::move(h);
             } else {
@@ -120,7 +121,7 @@ Coro<detail::coro_result_t<F, M&, Args...>> async_with(M manager, F body, Args..
     std::exception_ptr failed;
     std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
     try {
-        Coro<T> b = body(manager, args...);
+        Coro<T> b = body(manager, std::move(args)...);
         if constexpr (std::is_void_v<T>) {
             co_await std::move(b);
         } else {

@@ -30,6 +30,8 @@ enum class CoroState : std::uint8_t { kCreated, kSuspended, kClosed };
 
 /// True when the exception being handled is a CancelledError; no rethrow (hot in cancellation).
 bool current_exception_is_cancel() noexcept;
+/// True when the exception being handled is KeyboardInterrupt or SystemExit (SEMANTICS G7).
+bool current_exception_is_fatal() noexcept;
 /// Records the A5 warning for a coroutine dropped while CREATED.
 void warn_never_awaited(const char* name);
 /// Takes and rethrows the exception a task step is delivering, if any.
@@ -74,6 +76,7 @@ public:
     void unhandled_exception() noexcept {
         error_ = std::current_exception();
         error_is_cancel_ = current_exception_is_cancel();
+        error_is_fatal_ = !error_is_cancel_ && current_exception_is_fatal();
     }
 
     CoroState state() const noexcept { return state_; }
@@ -82,6 +85,7 @@ public:
     void set_task(TaskBase* t) noexcept { task_ = t; }
     const std::exception_ptr& error() const noexcept { return error_; }
     bool error_is_cancel() const noexcept { return error_is_cancel_; }
+    bool error_is_fatal() const noexcept { return error_is_fatal_; }
 
 private:
     template <class>
@@ -92,6 +96,7 @@ private:
     const char* name_;
     CoroState state_ = CoroState::kCreated;
     bool error_is_cancel_ = false;
+    bool error_is_fatal_ = false;
 };
 
 template <class T>

@@ -32,8 +32,11 @@ public:
     virtual const BaseException& as_exception() const noexcept = 0;
     /// `ExceptionGroup('msg', [ValueError('a')])`.
     std::string group_repr(const char* type) const;
+    /// Python's repr shows `args[1]` as given: except* wraps a naked exception in a tuple (E5).
+    void set_members_are_tuple() noexcept { tuple_ = true; }
 
 private:
+    bool tuple_ = false;
     std::string message_;
     std::vector<std::exception_ptr> exceptions_;
 };

@@ -67,6 +67,9 @@ public:
     std::exception_ptr wake_exception(bool& is_cancel);
 
 protected:
+    /// Future.__del__'s report (B11) when an exception was never retrieved; `kind` is "Task"
+    /// or "Future", `self` how the report names the object. Reports at most once.
+    void report_unretrieved(const char* kind, const std::string& self) noexcept;
     /// Future.cancel itself, bypassing a Task's override.
     bool future_cancel(std::optional<std::string> msg);
     /// Marks finished and schedules the callbacks.

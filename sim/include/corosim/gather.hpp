@@ -180,6 +180,10 @@ Coro<WaitResult<T>> wait(std::vector<Task<T>> tasks, ReturnWhen when = ReturnWhe
     co_return out;
 }
 
+/// asyncio.shield(future): the future itself when it is already done (C6), else a linked outer.
+template <class T>
+Future<T> shield(const Future<T>& inner);
+
 namespace detail {
 template <class T>
 void shield_inner_done(void* outer_ptr, void* inner_ptr, bool run);
@@ -187,35 +191,11 @@ template <class T>
 void shield_outer_done(void* outer_ptr, void* inner_ptr, bool run);
 }  // namespace detail
 
-/// asyncio.shield(task): a future that completes with the task's outcome; cancelling it
-/// leaves the task running (C6).
-template <class T>
-Future<T> shield(const Task<T>& inner) {
-    Loop& loop = running_loop();
-    auto* outer = new FutureState<T>(loop);
-    Future<T> handle{detail::Ref<FutureState<T>>(outer)};
-    TaskState<T>* in = inner.state();
-    if (in->done()) {
-        // CPython returns the inner future itself; its outcome is copied here.
-        outer->add_ref();
-        in->add_ref();
-        detail::shield_inner_done<T>(outer, in, true);
-        return handle;
-    }
-    outer->add_ref();
-    in->add_ref();
-    in->add_callback({&detail::shield_inner_done<T>, outer, in});
-    outer->add_ref();
-    in->add_ref();
-    outer->add_callback({&detail::shield_outer_done<T>, outer, in});
-    return handle;
-}
-
 namespace detail {
-template <class T>
+template <class T, class S>
 void shield_inner_done(void* outer_ptr, void* inner_ptr, bool run) {
     auto* outer = static_cast<FutureState<T>*>(outer_ptr);
-    auto* inner = static_cast<TaskState<T>*>(inner_ptr);
+    auto* inner = static_cast<S*>(inner_ptr);
     if (run) {
         if (outer->cancelled()) {
             if (!inner->cancelled()) {
@@ -239,15 +219,48 @@ void shield_inner_done(void* outer_ptr, void* inner_ptr, bool run) {
     inner->release();
 }
 
-template <class T>
+template <class T, class S>
 void shield_outer_done(void* outer_ptr, void* inner_ptr, bool run) {
     auto* outer = static_cast<FutureState<T>*>(outer_ptr);
-    auto* inner = static_cast<TaskState<T>*>(inner_ptr);
+    auto* inner = static_cast<S*>(inner_ptr);
     // _outer_done_callback: once the outer is done, nobody needs the inner's outcome any more.
     if (run && !inner->done()) inner->remove_callbacks_for(outer);
     outer->release();
     inner->release();
 }
+
+/// The outer future of shield(), linked to `in` both ways (C6).
+template <class T, class S>
+Future<T> shield_link(S* in) {
+    auto* outer = new FutureState<T>(running_loop());
+    Future<T> handle{Ref<FutureState<T>>(outer)};
+    outer->add_ref();
+    in->add_ref();
+    if (in->done()) {
+        shield_inner_done<T, S>(outer, in, true);
+        return handle;
+    }
+    in->add_callback({&shield_inner_done<T, S>, outer, in});
+    outer->add_ref();
+    in->add_ref();
+    outer->add_callback({&shield_outer_done<T, S>, outer, in});
+    return handle;
+}
 }  // namespace detail
+
+/// asyncio.shield(task): a future that completes with the task's outcome; cancelling it leaves
+/// the task running (C6). A Task is not a Future<T> here, so a done task's outcome is copied
+/// into a new future where CPython would return the task itself.
+template <class T>
+Future<T> shield(const Task<T>& inner) {
+    return detail::shield_link<T>(inner.state());
+}
+
+/// asyncio.shield(future): the future itself when it is already done (C6), else a linked outer.
+template <class T>
+Future<T> shield(const Future<T>& inner) {
+    if (inner.done()) return inner;
+    return detail::shield_link<T>(inner.state());
+}
 
 }  // namespace corosim

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "corosim/detail/callback.hpp"
@@ -45,6 +47,7 @@ enum class LoopStatus : std::uint8_t {
     kStopped,   ///< stop() was called (run_until_complete: the future is done)
     kDeadlock,  ///< nothing ready, no timer, not stopping: a real loop would block forever
     kLivelock,  ///< the step or virtual-time budget ran out
+    kFatal,     ///< KeyboardInterrupt/SystemExit escaped a task step mid-iteration (G7)
 };
 
 /// Construction options for a Loop.
@@ -124,6 +127,11 @@ public:
     static Loop* set_current(Loop* loop) noexcept;
     /// Drops every queued callback and timer without running them (end of a run).
     void discard_all();
+    /// Called by a task whose step ended with KeyboardInterrupt/SystemExit: the iteration stops
+    /// after this callback, leaving the rest queued, and run_until_complete returns kFatal (G7).
+    void raise_fatal(std::exception_ptr exc) { fatal_ = std::move(exc); }
+    /// The exception that ended the last kFatal run, taken.
+    std::exception_ptr take_fatal() noexcept { return std::exchange(fatal_, nullptr); }
     /// True when nothing is queued and no timer is pending.
     bool idle() const noexcept { return ready_count_ == 0 && timers_.empty(); }
 
@@ -169,6 +177,7 @@ private:
     std::uint32_t task_ids_ = 0;
     std::uint64_t task_numbers_ = 0;
     TaskBase* current_task_ = nullptr;
+    std::exception_ptr fatal_;
     TaskBase* tasks_head_ = nullptr;  // pending tasks, creation order
     TaskBase* tasks_tail_ = nullptr;
 };

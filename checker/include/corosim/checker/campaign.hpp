@@ -11,7 +11,7 @@
 #include "corosim/checker/store.hpp"
 #include "corosim/scenarios/registry.hpp"
 
-namespace corosim::check {
+namespace corosim::checker {
 
 /// What a campaign explores.
 struct CampaignOptions {
@@ -44,4 +44,4 @@ RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions
 CampaignResult run_campaign(Store& store, const std::string& command, const CampaignOptions& options,
                             const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

@@ -10,7 +10,7 @@
 #include "corosim/checker/store.hpp"
 #include "corosim/scenarios/registry.hpp"
 
-namespace corosim::check {
+namespace corosim::checker {
 
 /// What a replay found.
 struct ReplayReport {
@@ -33,4 +33,4 @@ ReplayReport replay(const scenarios::Scenario& scenario, const StoredRun& stored
 /// One stored event as a text line (for divergence reports).
 std::string describe(const StoredEvent& e);
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

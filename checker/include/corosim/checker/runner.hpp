@@ -10,7 +10,7 @@
 #include "corosim/run.hpp"
 #include "corosim/scenarios/scenario.hpp"
 
-namespace corosim::check {
+namespace corosim::checker {
 
 /// What to run.
 struct RunSpec {
@@ -33,4 +33,4 @@ RunResult run_spec(const scenarios::Scenario& scenario, const RunSpec& spec);
 /// The harness version recorded with every stored run.
 const char* harness_version() noexcept;
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

@@ -13,7 +13,7 @@
 #include "corosim/checker/runner.hpp"
 #include "corosim/run.hpp"
 
-namespace corosim::check {
+namespace corosim::checker {
 
 /// A store that cannot be opened, read or written; the CLI maps it to an exit code.
 class StoreError : public std::runtime_error {
@@ -99,4 +99,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace corosim::check
+}  // namespace corosim::checker

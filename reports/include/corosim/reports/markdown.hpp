@@ -9,7 +9,7 @@
 namespace corosim::reports {
 
 /// Per-scenario table and one line per failure with its replay command.
-std::string markdown_summary(check::Store& store, const std::string& db_path, std::int64_t campaign = 0);
+std::string markdown_summary(checker::Store& store, const std::string& db_path, std::int64_t campaign = 0);
 
 /// The command that replays run `id` of the store at `db_path`.
 std::string replay_command(const std::string& db_path, std::int64_t id);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "corosim/coro.hpp"
+#include "corosim/run.hpp"
 
 namespace corosim::scenarios {
 
@@ -42,6 +43,13 @@ struct Scenario {
     std::vector<ParamSpec> params;
     std::function<Coro<void>(const Context&)> make;
     bool planted = false;  ///< a deliberately buggy scenario (excluded from --all)
+    /// The outcome this scenario is meant to end with, e.g. kError for one whose main ends with
+    /// an exception as its Python twin does; a run with that outcome passes.
+    Outcome expect = Outcome::kPass;
+    /// A conformance twin: it reproduces one CPython program under asyncio's own (FIFO) order
+    /// and checks that trace, so other policies and parameters mean nothing to it. The fuzzer
+    /// runs it once, under fifo.
+    bool fifo_only = false;
 
     /// Every parameter at its default.
     Params defaults() const;

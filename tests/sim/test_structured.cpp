@@ -1,0 +1,113 @@
+// Unit tests for the rules of issue 4 that the conformance programs do not isolate.
+#include <gtest/gtest.h>
+
+#include "corosim/corosim.hpp"
+
+namespace corosim {
+namespace {
+
+std::string lines(const RunResult& r) { return r.trace.render_all(false); }
+
+TEST(ExceptionGroupRules, ExceptionGroupCannotWrapABaseException) {
+    EXPECT_THROW(ExceptionGroup("m", {std::make_exception_ptr(CancelledError())}), TypeError);
+    EXPECT_THROW(ExceptionGroup("m", {}), ValueError);
+    const auto g = make_exception_group("m", {std::make_exception_ptr(ValueError("a"))});
+    EXPECT_EQ(exception_repr(g), "ExceptionGroup('m', [ValueError('a')])");
+    const auto b = make_exception_group("m", {std::make_exception_ptr(CancelledError())});
+    EXPECT_EQ(exception_repr(b), "BaseExceptionGroup('m', [CancelledError()])");
+    EXPECT_TRUE(is_exception(g));
+    EXPECT_FALSE(is_exception(b));
+}
+
+TEST(ExceptionGroupRules, SplitCopiesMetadataButDeriveDoesNot) {
+    auto g = make_exception_group("m", {std::make_exception_ptr(ValueError("a")), std::make_exception_ptr(TypeError("b"))});
+    as_base(g)->cause = std::make_exception_ptr(KeyError("c"));
+    auto [match, rest] = split(g, instance_of<ValueError>());
+    EXPECT_EQ(exception_repr(match), "ExceptionGroup('m', [ValueError('a')])");
+    EXPECT_EQ(exception_repr(rest), "ExceptionGroup('m', [TypeError('b')])");
+    EXPECT_EQ(exception_repr(as_base(match)->cause), "KeyError('c')");
+    EXPECT_FALSE(as_base(derive(g, {std::make_exception_ptr(ValueError("x"))}))->cause);
+    auto [whole, none] = split(g, [](const std::exception_ptr& e) { return is_exception_group(e); });
+    EXPECT_EQ(whole, g);
+    EXPECT_FALSE(none);
+}
+
+TEST(ExceptStar, NakedUnmatchedExceptionPropagatesUnwrapped) {
+    const auto naked = std::make_exception_ptr(KeyError("k"));
+    try {
+        except_star(naked, {on<ValueError>([](const std::exception_ptr&) {})});
+        FAIL() << "nothing propagated";
+    } catch (const KeyError& e) {
+        EXPECT_EQ(e.repr(), "KeyError('k')");
+    }
+}
+
+TEST(ExceptStar, NakedMatchedAndReraisedPropagatesWrapped) {
+    const auto naked = std::make_exception_ptr(ValueError("v"));
+    try {
+        except_star(naked, {on<ValueError>([](const std::exception_ptr& g) { std::rethrow_exception(g); })});
+        FAIL() << "nothing propagated";
+    } catch (const ExceptionGroup& g) {
+        EXPECT_EQ(g.repr(), "ExceptionGroup('', (ValueError('v'),))");  // a tuple, as CPython builds it
+    }
+}
+
+TEST(ExceptStar, RaisedAndUnmatchedCombineIntoANewGroup) {
+    const auto eg = make_exception_group("m", {std::make_exception_ptr(ValueError("a")), std::make_exception_ptr(TypeError("b"))});
+    try {
+        except_star(eg, {on<ValueError>([](const std::exception_ptr&) { throw RuntimeError("r"); })});
+        FAIL();
+    } catch (const ExceptionGroup& g) {
+        EXPECT_EQ(g.repr(), "ExceptionGroup('', [RuntimeError('r'), ExceptionGroup('m', [TypeError('b')])])");
+        EXPECT_EQ(chain_repr(g.exceptions()[0]), "RuntimeError('r') <-context- ExceptionGroup('m', [ValueError('a')])");
+    }
+}
+
+Coro<void> cancel_counts() {
+    Future<int> never;
+    Task<void> t = create_task([](Future<int> f) -> Coro<void> { co_await f; }(never));
+    co_await sleep(0);
+    const bool first = t.cancel("m1");
+    const bool second = t.cancel("m2");
+    std::string got;
+    try {
+        co_await t;
+    } catch (const CancelledError& e) {
+        got = e.repr();
+    }
+    const bool after = t.cancel();
+    const int u1 = t.uncancel();
+    const int u2 = t.uncancel();
+    const int u3 = t.uncancel();
+    trace("counts", {{"first", first}, {"second", second}, {"got", got}, {"after", after}, {"u", std::vector<int>{u1, u2, u3}}});
+}
+
+TEST(TaskCancelRules, SecondCancelDeliversTheFirstMessageAndUncancelStopsAtZero) {
+    const RunResult r = run([] { return cancel_counts(); });
+    EXPECT_NE(lines(r).find("counts first=True second=True got=CancelledError('m1') after=False u=[1, 0, 0]"),
+              std::string::npos)
+        << lines(r);
+}
+
+Coro<void> reschedule_errors() {
+    Timeout t = timeout(seconds(1));
+    std::string before;
+    try {
+        t.reschedule(seconds(2));
+    } catch (const RuntimeError& e) {
+        before = e.repr();
+    }
+    const std::string shown = t.repr();
+    trace("before", {{"err", before}, {"repr", shown}});
+    co_return;
+}
+
+TEST(TimeoutRules, RescheduleBeforeEnteringRaises) {
+    const RunResult r = run([] { return reschedule_errors(); });
+    EXPECT_NE(lines(r).find("before err=RuntimeError('Timeout has not been entered') repr=<Timeout [created]>"),
+              std::string::npos)
+        << lines(r);
+}
+
+}  // namespace
+}  // namespace corosim
