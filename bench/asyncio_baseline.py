@@ -239,11 +239,37 @@ def build_w4(scale):
     return n, timers, check
 
 
+def build_w5(scale):
+    """Cancel storm: n tasks cancelled while awaiting inside try/finally whose
+    cleanup awaits once more."""
+    n = _scaled(100_000, scale)
+
+    async def worker():
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await asyncio.sleep(0)
+
+    async def cancel_storm():
+        tasks = [asyncio.create_task(worker()) for _ in range(n)]
+        await asyncio.sleep(0)  # every worker starts and suspends in its body
+        for t in tasks:
+            t.cancel()
+        done, _ = await asyncio.wait(tasks)
+        return sum(1 for t in done if t.cancelled())
+
+    def check(result, virtual_s):
+        assert result == n, (result, n)
+
+    return n, cancel_storm, check
+
+
 WORKLOADS = {
     "W1": ("pingpong", build_w1),
     "W2": ("yield_storm", build_w2),
     "W3": ("spawn_join", build_w3),
     "W4": ("timers", build_w4),
+    "W5": ("cancel_storm", build_w5),
 }
 
 

@@ -1,4 +1,4 @@
-// W1-W4: the loop's hot paths, the same workloads as bench/asyncio_baseline.py runs on CPython.
+// W1-W5: the loop's hot paths (W5: cancellation through try_finally), the same workloads as bench/asyncio_baseline.py runs on CPython.
 // Items per second are reported as the `items_per_s` counter; bench/compare.py divides them by
 // CPython's. COROSIM_BENCH_SCALE (default 1) scales the counts for smoke runs.
 #include <benchmark/benchmark.h>
@@ -155,10 +155,36 @@ void W4_timers(benchmark::State& state) {
     finish(state, n, r);
 }
 
+// ---- W5: n tasks cancelled while awaiting inside try_finally whose cleanup awaits once more ----
+
+Coro<void> long_sleep() { co_await sleep(seconds(3600)); }
+
+Coro<void> cleanup_yield() { co_await sleep(0); }
+
+Coro<void> cancel_storm(std::int64_t n) {
+    std::vector<Task<void>> ts;
+    ts.reserve(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) ts.push_back(create_task(try_finally(long_sleep(), &cleanup_yield)));
+    co_await sleep(0);  // every worker starts and suspends in its body
+    for (auto& t : ts) t.cancel();
+    WaitResult<void> waited = co_await wait(std::move(ts));
+    std::int64_t cancelled = 0;
+    for (const auto& t : waited.done) cancelled += t.cancelled() ? 1 : 0;
+    check(cancelled == n, "every worker ended cancelled");
+}
+
+void W5_cancel_storm(benchmark::State& state) {
+    const std::int64_t n = scaled(100'000);
+    RunResult r;
+    for (auto _ : state) r = run([n] { return cancel_storm(n); }, quiet());
+    finish(state, n, r);
+}
+
 BENCHMARK(W1_pingpong)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W2_yield_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W3_spawn_join)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W5_cancel_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 }  // namespace
 }  // namespace corosim

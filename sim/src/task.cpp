@@ -62,10 +62,11 @@ TaskBase::~TaskBase() {
     loop_->unlink_task(this);
 }
 
-void TaskBase::throw_pending() {
-    std::exception_ptr e = std::exchange(pending_throw_, nullptr);
-    if (!handling_.empty()) detail::chain_context(e, handling_.back());
-    std::rethrow_exception(e);
+void TaskBase::chain_pending() noexcept {
+    try {
+        detail::chain_context(pending_throw_, handling_.back());
+    } catch (...) {
+    }
 }
 
 void TaskBase::schedule_step() {

@@ -49,31 +49,23 @@ private:
 /// did; an exception from the cleanup replaces the body's, with the body's as its context.
 template <class T, class F, class... Args>
 Coro<T> try_finally(Coro<T> body, F cleanup, Args... args) {
-    std::exception_ptr failed;
-    std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
-    try {
-        if constexpr (std::is_void_v<T>) {
-            co_await std::move(body);
-        } else {
-            value.emplace(co_await std::move(body));
-        }
-    } catch (...) {
-        failed = std::current_exception();
-    }
+    // The body's outcome is settled, not rethrown, and handed on with fail_with: a cancelled
+    // body costs the one throw at its await, not one per combinator level (issue 4, W5).
+    auto outcome = co_await std::move(body).settle();
     std::exception_ptr cleanup_failed;
     try {
-        detail::Handling handling(failed);
+        detail::Handling handling(outcome.error);
         Coro<void> c = cleanup(std::move(args)...);
         co_await std::move(c);
     } catch (...) {
         cleanup_failed = std::current_exception();
     }
     if (cleanup_failed) {
-        detail::chain_context(cleanup_failed, failed);
+        detail::chain_context(cleanup_failed, outcome.error);
         std::rethrow_exception(cleanup_failed);
     }
-    if (failed) std::rethrow_exception(failed);
-    if constexpr (!std::is_void_v<T>) co_return std::move(*value);
+    if (outcome.error) co_await detail::FailWith{&outcome.error, outcome.is_cancel, outcome.is_fatal};
+    if constexpr (!std::is_void_v<T>) co_return std::move(*outcome.value);
 }
 
 /// `try: body except E as e: handler(e, args...)`: the handler may await; what it raises has

@@ -80,6 +80,16 @@ public:
     }
 
     CoroState state() const noexcept { return state_; }
+    /// Ends this coroutine with `error` without throwing: the frame stays suspended where it is
+    /// (its owner destroys it) and the awaiter resumes as if the exception had escaped. This is
+    /// how combinators hand an outcome on without paying for a C++ throw per level.
+    void finish_with_error(std::exception_ptr error, bool is_cancel, bool is_fatal) noexcept {
+        error_ = std::move(error);
+        error_is_cancel_ = is_cancel;
+        error_is_fatal_ = is_fatal;
+        state_ = CoroState::kClosed;
+        if (continuation_) hop_to(task_, continuation_);
+    }
     const char* name() const noexcept { return name_; }
     TaskBase* task() const noexcept { return task_; }
     void set_task(TaskBase* t) noexcept { task_ = t; }
@@ -155,6 +165,7 @@ public:
     class Awaiter {
     public:
         explicit Awaiter(handle_type h) noexcept : h_(h) {}
+        handle_type handle() const noexcept { return h_; }
         // Awaiting a started or finished coroutine does not suspend; await_resume raises (A7, A8).
         bool await_ready() const noexcept { return !h_ || h_.promise().state() != detail::CoroState::kCreated; }
         template <class P>
@@ -180,6 +191,48 @@ public:
         handle_type h_;
     };
 
+    /// The outcome of a coroutine awaited without rethrowing its exception.
+    struct Outcome {
+        std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
+        std::exception_ptr error;
+        bool is_cancel = false;
+        bool is_fatal = false;
+    };
+
+    /// `co_await std::move(c).settle()`: runs the coroutine like `co_await c` but returns its
+    /// outcome instead of rethrowing (combinators inspect outcomes without a C++ throw).
+    class SettleAwaiter {
+    public:
+        explicit SettleAwaiter(handle_type h) noexcept : inner_(h) {}
+        bool await_ready() const noexcept { return inner_.await_ready(); }
+        template <class P>
+        void await_suspend(std::coroutine_handle<P> caller) const noexcept {
+            inner_.await_suspend(caller);
+        }
+        Outcome await_resume() const {
+            Outcome out;
+            auto& p = inner_.handle().promise();
+            if (p.continuation_ && p.error_) {
+                p.continuation_ = nullptr;
+                out.error = p.error_;
+                out.is_cancel = p.error_is_cancel_;
+                out.is_fatal = p.error_is_fatal_;
+                return out;
+            }
+            if constexpr (std::is_void_v<T>) {
+                inner_.await_resume();
+                out.value.emplace(true);
+            } else {
+                out.value.emplace(inner_.await_resume());
+            }
+            return out;
+        }
+
+    private:
+        Awaiter inner_;
+    };
+    SettleAwaiter settle() && noexcept { return SettleAwaiter(h_); }
+
     Awaiter operator co_await() const& noexcept { return Awaiter(h_); }
     Awaiter operator co_await() const&& noexcept { return Awaiter(h_); }
 
@@ -193,6 +246,23 @@ private:
 };
 
 namespace detail {
+/// `co_await fail_with(e, is_cancel, is_fatal)`: ends the awaiting coroutine with `e` without a
+/// throw (PromiseBase::finish_with_error); nothing after it runs.
+// Trivially destructible on purpose: the frame stays suspended at this await until its owner
+// destroys it, and GCC 12 mishandles awaiter temporaries that own resources on that path
+// (measured: a double release of the exception_ptr).
+struct FailWith {
+    const std::exception_ptr* error;
+    bool is_cancel = false;
+    bool is_fatal = false;
+    bool await_ready() const noexcept { return false; }
+    template <class P>
+    void await_suspend(std::coroutine_handle<P> self) noexcept {
+        self.promise().finish_with_error(*error, is_cancel, is_fatal);
+    }
+    void await_resume() const noexcept {}
+};
+
 template <class T>
 Coro<T> CoroPromise<T>::get_return_object() noexcept {
     return Coro<T>(std::coroutine_handle<CoroPromise<T>>::from_promise(*this));

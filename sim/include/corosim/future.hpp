@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "corosim/detail/callback.hpp"
+#include "corosim/detail/frame_pool.hpp"
 #include "corosim/exceptions.hpp"
 #include "corosim/loop.hpp"
 
@@ -34,6 +35,10 @@ public:
     void release() noexcept {
         if (--refs_ == 0) delete this;
     }
+    // Futures and tasks come from the same per-thread size-class pool as coroutine frames:
+    // one is created per sleep and per task, so steady-state runs allocate nothing for them.
+    static void* operator new(std::size_t size) { return detail::frame_alloc(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { detail::frame_free(p, size); }
 
     /// True once finished or cancelled.
     bool done() const noexcept { return state_ != State::kPending; }
