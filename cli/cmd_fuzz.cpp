@@ -1,12 +1,16 @@
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "commands.hpp"
 #include "corosim/checker/campaign.hpp"
+#include "corosim/reports/junit.hpp"
 #include "corosim/reports/markdown.hpp"
 #include "corosim/scheduler/policies.hpp"
 
@@ -17,30 +21,72 @@ struct FuzzOptions {
     bool all = false;
     bool include_planted = false;
     std::vector<std::string> scenarios;
-    std::uint64_t runs = 100;
+    std::uint64_t runs = 0;
+    std::string time;
     std::uint64_t seed = 1;
     std::string db = "corosim.db";
     std::string record = "failures";
     std::vector<std::string> policies;
+    std::string shard;
+    unsigned jobs = 1;
+    std::string junit;
+    bool no_shrink = false;
 };
 
-// Progress on stderr: an updating line on a terminal, a plain line every few seconds otherwise.
-class Progress {
+// "60s", "5m", "500ms", "1h" -> milliseconds.
+std::chrono::milliseconds parse_duration(const std::string& text) {
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    const std::string unit(end, text.data() + text.size());
+    if (ec != std::errc() || end == text.data()) throw UsageError("--time wants a duration like 60s, 5m or 500ms, got '" + text + "'");
+    if (unit == "ms") return std::chrono::milliseconds(n);
+    if (unit == "s" || unit.empty()) return std::chrono::seconds(n);
+    if (unit == "m") return std::chrono::minutes(n);
+    if (unit == "h") return std::chrono::hours(n);
+    throw UsageError("--time wants a duration like 60s, 5m or 500ms, got '" + text + "'");
+}
+
+// "I/N" with 0 <= I < N.
+std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    std::uint32_t i = 0;
+    std::uint32_t n = 0;
+    bool ok = slash != std::string::npos;
+    if (ok) {
+        const auto a = std::from_chars(text.data(), text.data() + slash, i);
+        const auto b = std::from_chars(text.data() + slash + 1, text.data() + text.size(), n);
+        ok = a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
+             b.ptr == text.data() + text.size() && n > 0 && i < n;
+    }
+    if (!ok) throw UsageError("--shard wants I/N with 0 <= I < N, got '" + text + "'");
+    return {i, n};
+}
+
+// Progress on stderr: an updating bar on a terminal, a plain line every few seconds otherwise.
+class ProgressView {
 public:
-    Progress() : tty_(isatty(STDERR_FILENO) != 0), start_(Clock::now()), last_(start_) {}
-    void update(std::uint64_t done, std::uint64_t total) {
+    ProgressView() : tty_(isatty(STDERR_FILENO) != 0), start_(Clock::now()), last_(start_) {}
+    void update(std::uint64_t done, std::uint64_t total, std::uint64_t failures, bool final = false) {
         const auto now = Clock::now();
-        const bool final = done == total;
         if (!final && now - last_ < (tty_ ? std::chrono::milliseconds(100) : std::chrono::seconds(5))) return;
         last_ = now;
         const double secs = std::chrono::duration<double>(now - start_).count();
         const double rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
-        const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
-        char line[160];
-        std::snprintf(line, sizeof line, "fuzz: %llu/%llu runs, %.0f runs/s, ETA %.0fs",
-                      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate, eta);
+        char line[200];
+        if (total > 0) {
+            const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
+            const int width = 30;
+            const int filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) / static_cast<double>(total));
+            std::string bar = tty_ ? "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " : "";
+            std::snprintf(line, sizeof line, "fuzz: %s%llu/%llu runs, %llu failures, %.0f runs/s, ETA %.0fs", bar.c_str(),
+                          static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                          static_cast<unsigned long long>(failures), rate, eta);
+        } else {
+            std::snprintf(line, sizeof line, "fuzz: %llu runs, %llu failures, %.0f runs/s, %.0fs elapsed",
+                          static_cast<unsigned long long>(done), static_cast<unsigned long long>(failures), rate, secs);
+        }
         if (tty_) {
-            std::cerr << "\r" << line << (final ? "\n" : "") << std::flush;
+            std::cerr << "\r" << line << "\x1b[K" << (final ? "\n" : "") << std::flush;
         } else {
             std::cerr << line << "\n";
         }
@@ -55,12 +101,17 @@ private:
 
 int run_fuzz(const FuzzOptions& opt) {
     checker::CampaignOptions copt;
-    copt.runs = opt.runs;
     copt.seed_base = opt.seed;
     if (opt.record != "failures" && opt.record != "all") {
         throw UsageError("--record takes 'failures' or 'all', got '" + opt.record + "'");
     }
     copt.record_all = opt.record == "all";
+    if (!opt.time.empty()) copt.time_budget = parse_duration(opt.time);
+    copt.runs = opt.runs != 0 ? opt.runs : (copt.time_budget ? UINT64_MAX / 2 : 100);
+    if (!opt.shard.empty()) std::tie(copt.shard_index, copt.shard_count) = parse_shard(opt.shard);
+    if (opt.jobs == 0 || opt.jobs > 256) throw UsageError("--jobs wants 1..256, got " + std::to_string(opt.jobs));
+    copt.jobs = opt.jobs;
+    copt.shrink = !opt.no_shrink;
     if (!opt.policies.empty()) {
         copt.policies.clear();
         for (const auto& p : opt.policies) {
@@ -73,22 +124,40 @@ int run_fuzz(const FuzzOptions& opt) {
         }
     }
     if (opt.all) {
-        for (const auto& [name, s] : scenarios::builtin_registry().all()) {
+        for (const auto& [name, s] : scenarios::all_scenarios().all()) {
             if (!s.planted || opt.include_planted) copt.scenarios.push_back(&s);
         }
     }
     for (const auto& name : opt.scenarios) copt.scenarios.push_back(&find_scenario(name));
     if (copt.scenarios.empty()) throw UsageError("nothing to fuzz: give --all or --scenario NAME");
-    if (opt.runs == 0) throw UsageError("--runs must be at least 1");
 
     checker::Store store(opt.db);
-    Progress progress;
-    const auto result = checker::run_campaign(store, "fuzz", copt,
-                                            [&](std::uint64_t d, std::uint64_t t) { progress.update(d, t); });
-    std::cout << reports::markdown_summary(store, opt.db, result.campaign_id);
+    ProgressView view;
+    const auto result = checker::run_campaign(store, "fuzz", copt, [&](std::uint64_t d, std::uint64_t t, std::uint64_t f) {
+        view.update(d, t, f);
+    });
+    view.update(result.runs, result.runs, result.failing_runs, true);
+
+    std::cout << "| scenario | runs | failures | distinct traces | policies |\n|---|---:|---:|---:|---|\n";
+    for (const auto& s : store.summary(result.campaign_id)) {
+        std::cout << "| " << s.scenario << " | " << s.runs << " | " << s.failures << " | " << s.distinct_hashes << " | "
+                  << s.policies << " |\n";
+    }
+    std::cout << result.runs << " runs, " << result.failing_runs << " failing (" << result.failures.size()
+              << " distinct), campaign " << result.campaign_id << " in " << opt.db << "\n";
     for (const auto& f : result.failures) {
-        std::cout << "FAIL " << f.scenario << ": " << f.outcome << ": " << f.message << "\n  "
-                  << reports::replay_command(opt.db, f.run_id) << "\n";
+        std::cout << "FAIL " << f.scenario << ": " << f.outcome << ": " << f.message << " (" << f.occurrences
+                  << (f.occurrences == 1 ? " run" : " runs") << "); replay: " << reports::replay_command(opt.db, f.run_id)
+                  << "\n";
+        if (f.shrunk_id != 0) {
+            std::cout << "  shrunk (" << f.choices_before << " -> " << f.choices_after
+                      << " non-FIFO choices): " << reports::replay_command(opt.db, f.shrunk_id) << "\n";
+        }
+    }
+    if (!opt.junit.empty()) {
+        std::ofstream out(opt.junit);
+        out << reports::junit_xml(store, opt.db, result.campaign_id);
+        if (!out) throw UsageError("cannot write JUnit report '" + opt.junit + "'");
     }
     return result.failures.empty() ? kExitOk : kExitFailures;
 }
@@ -97,14 +166,19 @@ int run_fuzz(const FuzzOptions& opt) {
 Command add_fuzz(CLI::App& app) {
     auto opt = std::make_shared<FuzzOptions>();
     auto* sub = app.add_subcommand("fuzz", "Explore scenarios over seeds, policies and parameters into a store");
-    sub->add_flag("--all", opt->all, "Every built-in scenario (planted bugs excluded)");
+    sub->add_flag("--all", opt->all, "Every registered scenario (planted bugs excluded)");
     sub->add_flag("--include-planted", opt->include_planted, "With --all, include the planted-bug scenarios");
     sub->add_option("--scenario", opt->scenarios, "A scenario to fuzz (repeatable)");
-    sub->add_option("--runs", opt->runs, "Runs per scenario");
+    sub->add_option("--runs", opt->runs, "Runs per scenario (default 100, or unbounded with --time)");
+    sub->add_option("--time", opt->time, "Time budget, e.g. 60s, 5m, 500ms");
     sub->add_option("--seed", opt->seed, "First seed of the campaign");
     sub->add_option("--db", opt->db, "SQLite store to write");
     sub->add_option("--record", opt->record, "Which runs keep their events: failures | all");
-    sub->add_option("--policies", opt->policies, "Policy rotation (default fifo random pct:3)")->delimiter(',');
+    sub->add_option("--policies", opt->policies, "Policy rotation (default fifo,random,pct:3)")->delimiter(',');
+    sub->add_option("--shard", opt->shard, "Run shard I of N of the seed space, e.g. 0/4");
+    sub->add_option("--jobs", opt->jobs, "Worker processes (results identical to --jobs 1)");
+    sub->add_option("--junit", opt->junit, "Write a JUnit XML report here");
+    sub->add_flag("--no-shrink", opt->no_shrink, "Do not shrink failures");
     return {sub, [opt] { return run_fuzz(*opt); }};
 }
 

@@ -11,7 +11,7 @@ struct ListOptions {
 };
 
 int run_list(const ListOptions& opt) {
-    const auto& all = scenarios::builtin_registry().all();
+    const auto& all = scenarios::all_scenarios().all();
     if (opt.json) {
         std::string out = "[";
         for (const auto& [name, s] : all) {

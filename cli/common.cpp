@@ -5,7 +5,7 @@
 namespace corosim::cli {
 
 const scenarios::Scenario& find_scenario(std::string_view name) {
-    const auto& reg = scenarios::builtin_registry();
+    const auto& reg = scenarios::all_scenarios();
     if (const auto* s = reg.find(name)) return *s;
     std::string known;
     for (const auto& [n, s] : reg.all()) known += (known.empty() ? "" : ", ") + n;

@@ -1,5 +1,7 @@
 #include "corosim/checker/runner.hpp"
 
+#include <algorithm>
+
 #include "corosim/scheduler/policies.hpp"
 
 #ifndef COROSIM_VERSION
@@ -25,7 +27,7 @@ RunResult run_spec(const scenarios::Scenario& scenario, const RunSpec& spec) {
     LoopOptions options;
     options.policy = policy.get();
     options.trace_level = spec.level;
-    options.max_steps = spec.max_steps;
+    options.max_steps = scenario.max_steps != 0 ? std::min(scenario.max_steps, spec.max_steps) : spec.max_steps;
     scenarios::Context ctx{spec.params, spec.seed};
     RunResult result = run([&scenario, &ctx] { return scenario.make(ctx); }, options);
     if (scenario.expect != Outcome::kPass && result.outcome == scenario.expect) {

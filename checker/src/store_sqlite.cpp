@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "corosim/checker/store.hpp"
+#include "corosim/checker/wire.hpp"
 #include "corosim/scenarios/scenario.hpp"
 
 namespace corosim::checker {
@@ -227,6 +228,10 @@ std::vector<std::uint32_t> decode_choices(const std::string& blob) {
 
 std::int64_t Store::add_run(std::int64_t campaign, const RunSpec& spec, const RunResult& result, bool with_events,
                             std::int64_t parent) {
+    return add_report(campaign, spec, make_report(result, with_events), parent);
+}
+
+std::int64_t Store::add_report(std::int64_t campaign, const RunSpec& spec, const RunReport& report, std::int64_t parent) {
     Stmt s(impl_->db,
            "INSERT INTO runs(campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
            "trace_hash, parent, harness_version, has_events) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -235,29 +240,29 @@ std::int64_t Store::add_run(std::int64_t campaign, const RunSpec& spec, const Ru
         .bind(3, scenarios::params_json(spec.params))
         .bind(4, spec.policy)
         .bind(5, static_cast<std::int64_t>(spec.seed))
-        .blob(6, encode_choices(result.choices))
-        .bind(7, std::string(outcome_name(result.outcome)))
-        .bind(8, result.message)
-        .bind(9, static_cast<std::int64_t>(result.steps))
-        .bind(10, result.vtime)
-        .bind(11, hash_hex(result.trace_hash))
+        .blob(6, encode_choices(report.choices))
+        .bind(7, report.outcome)
+        .bind(8, report.message)
+        .bind(9, static_cast<std::int64_t>(report.steps))
+        .bind(10, report.vtime)
+        .bind(11, hash_hex(report.trace_hash))
         .bind(13, std::string(harness_version()))
-        .bind(14, with_events ? 1 : 0);
+        .bind(14, report.has_events ? 1 : 0);
     if (parent != 0) s.bind(12, parent);
     s.step();
     const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
-    if (with_events) {
+    if (report.has_events) {
         Stmt ev(impl_->db, "INSERT INTO events(run, seq, vtime_ns, task, kind, a, b, name, text) VALUES(?,?,?,?,?,?,?,?,?)");
-        for (const StoredEvent& e : stored_events(result.trace)) {
+        for (const StoredEvent& e : report.events) {
             ev.bind(1, id).bind(2, e.seq).bind(3, e.vtime).bind(4, e.task).bind(5, e.kind).bind(6, e.a).bind(7, e.b);
             ev.bind(8, e.name).bind(9, e.text);
             ev.step();
             ev.reset();
         }
     }
-    if (result.outcome == Outcome::kFail) {
+    if (report.outcome != "pass") {
         Stmt v(impl_->db, "INSERT INTO violations(run, message) VALUES(?,?)");
-        v.bind(1, id).bind(2, result.message);
+        v.bind(1, id).bind(2, report.message);
         v.step();
     }
     return id;

@@ -120,6 +120,22 @@ void register_builtin(Registry& reg) {
     register_cancel_in_finally(reg);
     register_taskgroup_errors(reg);
     register_timeouts(reg);
+    register_planted_bugs(reg);
+}
+
+Registry& user_registry() {
+    static Registry reg;
+    return reg;
+}
+
+const Registry& all_scenarios() {
+    static const Registry reg = [] {
+        Registry r;
+        register_builtin(r);
+        for (const auto& [name, s] : user_registry().all()) r.add(s);
+        return r;
+    }();
+    return reg;
 }
 
 const Registry& builtin_registry() {

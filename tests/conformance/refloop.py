@@ -16,8 +16,8 @@ must print the same lines.
   on a fresh virtual loop, with per-loop task names (H3), creation-ordered
   task and async generator iteration (H1) and the cyclic GC disabled except at
   ``gc_point()`` and at the end (H2).  Returns the trace lines.
-* ``trace(kind, **kv)``, ``check(cond, message)``, ``gc_point(label)``: what
-  scenario programs call.
+* ``trace(kind, **kv)``, ``check(cond, message)``, ``gc_point(label)``,
+  ``blocking(seconds)``: what scenario programs call.
 
 Command line: ``refloop.py PROGRAM[.py] [k=v ...]`` runs
 ``programs/PROGRAM.py``'s ``async def main(**params)`` with its ``DEFAULTS``
@@ -32,6 +32,7 @@ import asyncio
 import contextvars
 import gc
 import importlib.util
+import logging
 import os
 import re
 import selectors
@@ -39,8 +40,8 @@ import sys
 import warnings
 import weakref
 
-__all__ = ["new_virtual_loop", "run", "trace", "check", "gc_point", "canon",
-           "fmt", "chain"]
+__all__ = ["new_virtual_loop", "run", "trace", "check", "gc_point", "blocking",
+           "canon", "fmt", "chain"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS_DIR = os.path.join(HERE, "programs")
@@ -435,6 +436,36 @@ def gc_point(label):
     gc.collect()
 
 
+def blocking(seconds):
+    """A simulated blocking call (think ``time.sleep(seconds)``): advance the
+    running virtual loop's clock by ``seconds`` inside the current step,
+    without yielding.  Timers that become due run at the next iteration, as
+    after a real blocking call; in debug mode the step's duration counts
+    towards ``slow_callback_duration`` (traced as ``loop.slow``)."""
+    loop = asyncio.get_running_loop()
+    if not isinstance(loop, VirtualLoop):
+        raise RuntimeError("blocking() needs a refloop virtual loop")
+    if seconds < 0:
+        raise ValueError("blocking() needs seconds >= 0")
+    loop._now += seconds
+
+
+class _SlowCallbackFilter(logging.Filter):
+    """Catches the debug-mode report of ``BaseEventLoop._run_once``
+    (``logger.warning('Executing %s took %.3f seconds', ...)`` on the
+    ``asyncio`` logger) and traces it as ``loop.slow message=...``
+    (canonicalised) instead of logging it.  Other records pass (and, with
+    no handler configured, reach stderr, which regen.py refuses)."""
+
+    SLOW = "Executing %s took %.3f seconds"
+
+    def filter(self, record):
+        if _STATE is None or record.msg != self.SLOW:
+            return True
+        trace("loop.slow", message=canon(record.getMessage()))
+        return False
+
+
 def _showwarning(message, category, filename, lineno, file=None, line=None):
     if _STATE is None:
         return _orig_showwarning(message, category, filename, lineno, file, line)
@@ -554,6 +585,9 @@ def run(main, **params):
     gc.disable()
     old_unraisablehook = sys.unraisablehook
     restore_tg = _patch_taskgroup()
+    slow_filter = _SlowCallbackFilter()
+    asyncio_logger = logging.getLogger("asyncio")
+    asyncio_logger.addFilter(slow_filter)
     _STATE = state
     try:
         with warnings.catch_warnings():
@@ -582,6 +616,7 @@ def run(main, **params):
                     loop.close()
     finally:
         _STATE = None
+        asyncio_logger.removeFilter(slow_filter)
         restore_tg()
         if gc_was_enabled:
             gc.enable()

@@ -83,6 +83,9 @@ public:
     /// Inserts a run (and its kept events when `with_events`); returns its id.
     std::int64_t add_run(std::int64_t campaign, const RunSpec& spec, const RunResult& result, bool with_events,
                          std::int64_t parent = 0);
+    /// Inserts a run from a worker's report (events stored when the report has them).
+    std::int64_t add_report(std::int64_t campaign, const RunSpec& spec, const struct RunReport& report,
+                            std::int64_t parent = 0);
     /// The run with id `id`, if any.
     std::optional<StoredRun> run(std::int64_t id);
     /// The stored events of run `id`, in order.

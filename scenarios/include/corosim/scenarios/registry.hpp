@@ -50,7 +50,36 @@ void register_taskgroup_errors(Registry& reg);
 /// The `timeouts` and `shield_and_wait_for` fuzz families.
 void register_timeouts(Registry& reg);
 
+/// The planted-bug family: realistic mistakes only some schedules expose.
+void register_planted_bugs(Registry& reg);
+
 /// A registry holding the built-in scenarios.
 const Registry& builtin_registry();
+
+/// Scenarios a program registers itself with COROSIM_SCENARIO (filled before main runs).
+Registry& user_registry();
+
+/// The built-in scenarios plus the program's own: what the CLI lists, runs and fuzzes.
+const Registry& all_scenarios();
+
+/// Registers a scenario at static-initialisation time (COROSIM_SCENARIO's helper).
+struct Registrar {
+    explicit Registrar(Scenario s) { user_registry().add(std::move(s)); }
+};
+
+}  // namespace corosim::scenarios
+
+#define COROSIM_SCENARIO_CONCAT2(a, b) a##b
+#define COROSIM_SCENARIO_CONCAT(a, b) COROSIM_SCENARIO_CONCAT2(a, b)
+/// Registers a scenario in the program's user registry, e.g.
+/// `COROSIM_SCENARIO({"my_race", "mine", "what it checks", {{"n", 1, 8, 3, "workers"}},
+///                    [](const corosim::scenarios::Context& c) { return my_race(c.get("n")); }});`
+/// It must appear in a source file of the executable (a static library's registrars are dropped
+/// by the linker; STYLE 15).
+#define COROSIM_SCENARIO(...)                                                                  \
+    static const ::corosim::scenarios::Registrar COROSIM_SCENARIO_CONCAT(corosim_registrar_, __LINE__)( \
+        ::corosim::scenarios::Scenario __VA_ARGS__)
+
+namespace corosim::scenarios {
 
 }  // namespace corosim::scenarios

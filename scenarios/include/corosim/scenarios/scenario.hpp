@@ -50,6 +50,9 @@ struct Scenario {
     /// and checks that trace, so other policies and parameters mean nothing to it. The fuzzer
     /// runs it once, under fifo.
     bool fifo_only = false;
+    /// A tighter livelock budget (loop callbacks) for scenarios whose failure mode is a hang;
+    /// 0 keeps the runner's default.
+    std::uint64_t max_steps = 0;
 
     /// Every parameter at its default.
     Params defaults() const;

@@ -1,0 +1,51 @@
+// isolation.hpp: runs scenario runs in forked worker processes, so a scenario that aborts,
+// takes a signal or hangs is recorded as a failure with its seed instead of taking the fuzzer
+// down (issue 6). Workers are forked after the work list is built: they share it by copy and
+// report each run over a pipe; the parent hands out batches, watches for death and silence,
+// and delivers results in work-list order, so `--jobs N` stores exactly what `--jobs 1` does.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "corosim/checker/runner.hpp"
+#include "corosim/checker/wire.hpp"
+#include "corosim/scenarios/scenario.hpp"
+
+namespace corosim::checker {
+
+/// One run of a campaign.
+struct WorkItem {
+    const scenarios::Scenario* scenario = nullptr;
+    RunSpec spec;
+    bool keep_events = false;        ///< store its events even if it passes
+    bool check_determinism = false;  ///< re-run and compare hashes even if it passes
+};
+
+/// Runs one item in this process: a failure is re-run with its full trace (kept for the store),
+/// and a re-run whose hash differs is reported as a "nondeterministic scenario" failure.
+RunReport execute_item(const WorkItem& item);
+
+/// How worker processes are used.
+struct IsolationOptions {
+    unsigned jobs = 1;                                 ///< worker processes
+    std::size_t batch = 32;                            ///< runs handed out at a time
+    std::chrono::milliseconds run_timeout{20'000};     ///< a silent worker is killed after this
+};
+
+/// Runs `items` in worker processes. `on_result(i, report)` is called in index order for every
+/// item that was dispatched; `keep_going()` is asked before each dispatch (a time budget) and
+/// dispatching stops at the first false, so the items run are always a prefix.
+void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& options,
+                  const std::function<void(std::size_t, RunReport&&)>& on_result,
+                  const std::function<bool()>& keep_going);
+
+/// Runs `fn` in a forked child and returns what it returned, or none if the child crashed,
+/// was killed after `timeout`, or failed.
+std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout);
+
+}  // namespace corosim::checker
