@@ -27,6 +27,10 @@ int run_replay(const ReplayOptions& opt) {
     if (opt.trace) std::cout << report.result.trace.render_all(false);
     const std::string what = "run " + std::to_string(opt.run) + " (" + stored->spec.scenario + " seed=" +
                              std::to_string(stored->spec.seed) + " policy=" + stored->spec.policy + ")";
+    if (report.crashed) {
+        std::cout << "reproduced " << what << ": the run crashes again (" << stored->message << ")\n";
+        return kExitOk;
+    }
     if (report.reproduced) {
         std::cout << "reproduced " << what << ": "
                   << (report.compared_events ? std::to_string(events.size()) + " events identical, " : "")

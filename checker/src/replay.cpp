@@ -1,6 +1,10 @@
 #include "corosim/checker/replay.hpp"
 
 #include <algorithm>
+#include <chrono>
+
+#include "corosim/checker/isolation.hpp"
+#include "corosim/checker/wire.hpp"
 
 namespace corosim::checker {
 
@@ -23,6 +27,27 @@ ReplayReport replay(const scenarios::Scenario& scenario, const StoredRun& stored
                     const std::vector<StoredEvent>& events) {
     ReplayReport report;
     report.other_version = stored.harness_version != harness_version();
+    if (stored.outcome == "crash") {
+        // A crashed worker reported no choices: re-run the original policy and seed, in a child
+        // process, and expect it to crash again.
+        RunSpec spec = stored.spec;
+        spec.level = TraceLevel::kOff;
+        const auto bytes = run_in_child(
+            [&] {
+                std::string out;
+                encode_report(make_report(run_spec(scenario, spec), false), out);
+                return out;
+            },
+            std::chrono::seconds(60));
+        report.reproduced = !bytes.has_value();
+        report.crashed = report.reproduced;
+        if (bytes) {
+            const RunReport rep = decode_report(*bytes);
+            report.new_hash = hash_hex(rep.trace_hash);
+            report.context.push_back("  the run completed with outcome " + rep.outcome + " instead of crashing");
+        }
+        return report;
+    }
     report.result = run_spec(scenario, replay_spec(stored));
     report.new_hash = hash_hex(report.result.trace_hash);
     if (events.empty()) {

@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <map>
 #include <ctime>
 
 #include "corosim/checker/store.hpp"
@@ -333,6 +334,76 @@ std::vector<ScenarioSummary> Store::summary(std::int64_t campaign) {
     std::vector<ScenarioSummary> out;
     while (s.step()) out.push_back({s.text(0), s.i64(1), s.i64(2), s.i64(3), s.text(4)});
     return out;
+}
+
+std::pair<std::int64_t, std::int64_t> Store::merge_from(const std::string& path) {
+    { Store check(path, /*create=*/false); }  // validates the schema and refuses foreign files
+    Stmt attach(impl_->db, "ATTACH DATABASE ? AS src");
+    attach.bind(1, path);
+    attach.step();
+    std::int64_t copied = 0;
+    std::int64_t skipped = 0;
+    try {
+        impl_->exec("BEGIN IMMEDIATE");
+        std::map<std::int64_t, std::int64_t> campaigns;
+        {
+            Stmt src(impl_->db, "SELECT id, command, harness_version, started FROM src.campaigns ORDER BY id");
+            Stmt ins(impl_->db, "INSERT INTO campaigns(command, harness_version, started) VALUES(?,?,?)");
+            while (src.step()) {
+                ins.bind(1, src.text(1)).bind(2, src.text(2)).bind(3, src.text(3));
+                ins.step();
+                ins.reset();
+                campaigns[src.i64(0)] = sqlite3_last_insert_rowid(impl_->db);
+            }
+        }
+        std::map<std::int64_t, std::int64_t> runs;
+        Stmt src(impl_->db,
+                 "SELECT id, campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
+                 "trace_hash, parent, harness_version, has_events FROM src.runs ORDER BY id");
+        Stmt find(impl_->db,
+                  "SELECT id FROM runs WHERE scenario=? AND params=? AND policy=? AND seed=? AND choices=? AND trace_hash=?");
+        Stmt ins(impl_->db,
+                 "INSERT INTO runs(campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
+                 "trace_hash, parent, harness_version, has_events) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        Stmt events(impl_->db,
+                    "INSERT INTO events(run, seq, vtime_ns, task, kind, a, b, name, text) "
+                    "SELECT ?, seq, vtime_ns, task, kind, a, b, name, text FROM src.events WHERE run=?");
+        Stmt violations(impl_->db, "INSERT INTO violations(run, message) SELECT ?, message FROM src.violations WHERE run=?");
+        while (src.step()) {
+            find.bind(1, src.text(2)).bind(2, src.text(3)).bind(3, src.text(4)).bind(4, src.i64(5)).blob(5, src.bytes(6));
+            find.bind(6, src.text(11));
+            const bool exists = find.step();
+            const std::int64_t existing = exists ? find.i64(0) : 0;
+            find.reset();
+            if (exists) {
+                runs[src.i64(0)] = existing;
+                ++skipped;
+                continue;
+            }
+            ins.bind(1, campaigns[src.i64(1)]).bind(2, src.text(2)).bind(3, src.text(3)).bind(4, src.text(4));
+            ins.bind(5, src.i64(5)).blob(6, src.bytes(6)).bind(7, src.text(7)).bind(8, src.text(8)).bind(9, src.i64(9));
+            ins.bind(10, src.i64(10)).bind(11, src.text(11)).bind(13, src.text(13)).bind(14, src.i64(14));
+            if (auto it = runs.find(src.i64(12)); it != runs.end()) ins.bind(12, it->second);
+            ins.step();
+            ins.reset();
+            const std::int64_t id = sqlite3_last_insert_rowid(impl_->db);
+            runs[src.i64(0)] = id;
+            events.bind(1, id).bind(2, src.i64(0));
+            events.step();
+            events.reset();
+            violations.bind(1, id).bind(2, src.i64(0));
+            violations.step();
+            violations.reset();
+            ++copied;
+        }
+        impl_->exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_exec(impl_->db, "DETACH DATABASE src", nullptr, nullptr, nullptr);
+        throw;
+    }
+    impl_->exec("DETACH DATABASE src");
+    return {copied, skipped};
 }
 
 std::vector<StoredRun> Store::failures(std::int64_t campaign) {

@@ -1,6 +1,7 @@
 // planted_bugs.cpp: the planted-bug family. Each scenario is a realistic mistake that asyncio's
 // own (FIFO) order hides and only some schedules expose; the fuzzer must find, shrink and
 // replay each. Marked `planted`, so `fuzz --all` skips them unless `--include-planted`.
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -161,6 +162,18 @@ Coro<void> swallowing_child(Context c) {
     }
 }
 
+// ---- the same race, guarded by a C++ assertion that aborts the process ----
+
+Coro<void> crash_on_overdraft(Context c) {
+    auto acct = std::make_shared<Account>();
+    acct->balance = c.get("balance");
+    Task<void> a = create_task(withdraw(acct, c.get("amount"), 0));
+    Task<void> b = create_task(withdraw(acct, c.get("amount"), 1));
+    co_await a;
+    co_await b;
+    if (acct->balance < 0) std::abort();  // what a C++ `assert` in the code under test does
+}
+
 }  // namespace
 
 void register_planted_bugs(Registry& reg) {
@@ -182,7 +195,11 @@ void register_planted_bugs(Registry& reg) {
                {{"fail_ms", 1000, 1000, 1000, "when the sibling fails (with the child's first wakeup)"}},
                [](const Context& c) { return swallowing_child(c); }};
     e.max_steps = 20'000;  // its failure is a hang; find it quickly
-    for (Scenario* s : {&a, &b, &d, &e}) {
+    Scenario f{"planted_crash", "planted_bugs",
+               "PLANTED BUG: the check-then-act race behind an assertion that aborts the process",
+               {{"balance", 1, 100, 10, "opening balance"}, {"amount", 1, 100, 10, "each withdrawal"}},
+               [](const Context& c) { return crash_on_overdraft(c); }};
+    for (Scenario* s : {&a, &b, &d, &e, &f}) {
         s->planted = true;
         reg.add(std::move(*s));
     }

@@ -20,6 +20,7 @@ struct ReplayReport {
     std::optional<std::size_t> divergence;  ///< index of the first differing event
     std::vector<std::string> context;   ///< rendered lines around the divergence
     bool other_version = false;         ///< the stored run came from another harness version
+    bool crashed = false;               ///< a stored crash crashed again (run in a child process)
     RunResult result;                   ///< the new run
 };
 

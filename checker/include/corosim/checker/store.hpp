@@ -94,6 +94,11 @@ public:
     std::vector<std::int64_t> run_ids();
     /// Per-scenario aggregates, by scenario name; `campaign` 0 means all.
     std::vector<ScenarioSummary> summary(std::int64_t campaign = 0);
+    /// Copies every campaign, run, event and violation of the store at `path` into this one,
+    /// skipping runs already present (same scenario, params, policy, seed, choices and trace
+    /// hash); parent links are remapped. Returns (runs copied, runs skipped).
+    std::pair<std::int64_t, std::int64_t> merge_from(const std::string& path);
+
     /// Failing runs (outcome != pass), ascending id; `campaign` 0 means all.
     std::vector<StoredRun> failures(std::int64_t campaign = 0);
 

@@ -1,0 +1,93 @@
+"""End-to-end checks of `corosim fuzz`, `replay` and `merge` (issue 6's bar).
+
+usage: test_fuzz_cli.py PATH/TO/corosim
+"""
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+COROSIM = sys.argv[1]
+failures = []
+
+
+def run(*args, timeout=600):
+    p = subprocess.run([COROSIM, *args], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def rows(db, sql):
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    db = lambda name: os.path.join(tmp, name)
+
+    # The built-in scenarios pass.
+    rc, out, _ = run("fuzz", "--all", "--runs", "200", "--db", db("all.db"))
+    expect(rc == 0, "fuzz --all passes (exit %d): %s" % (rc, out[-500:]))
+
+    # Planted bugs: every one is found within 200 runs, shrunk, and every replay reproduces.
+    planted = ["planted_check_then_act", "planted_lost_wakeup", "planted_double_release",
+               "planted_swallowing_child", "planted_crash"]
+    junit = db("fuzz.xml")
+    rc, out, _ = run("fuzz", "--all", "--include-planted", "--runs", "200", "--db", db("p.db"), "--junit", junit)
+    expect(rc == 1, "fuzz --include-planted exits 1 (got %d)" % rc)
+    for name in planted:
+        expect(re.search(r"^FAIL %s: " % name, out, re.M) is not None, "planted bug %s found" % name)
+    ids = re.findall(r"corosim replay --db \S+ --run (\d+)", out)
+    expect(len(ids) >= len(planted), "a replay command per failure")
+    for run_id in ids:
+        rc, rout, _ = run("replay", "--db", db("p.db"), "--run", run_id)
+        expect(rc == 0 and rout.startswith("reproduced"), "replay of run %s reproduces: %r" % (run_id, rout))
+    for before, after in re.findall(r"shrunk \((\d+) -> (\d+) non-FIFO choices\)", out):
+        expect(int(after) <= int(before), "a shrunk run has no more non-FIFO choices (%s -> %s)" % (before, after))
+    expect(len(re.findall(r"shrunk \(", out)) >= 4, "non-crash failures are shrunk")
+    linked = rows(db("p.db"), "select count(*) from runs where parent is not null")[0][0]
+    expect(linked >= 4, "shrunk runs are stored linked to their original (%d)" % linked)
+    suites = ET.parse(junit).getroot()
+    failed_cases = [tc.get("name") for tc in suites.iter("testcase") if tc.find("failure") is not None]
+    expect(sorted(failed_cases) == sorted(planted), "JUnit lists exactly the planted bugs as failing: %s" % failed_cases)
+
+    # Shards merged equal the unsharded campaign.
+    run("fuzz", "--all", "--runs", "50", "--db", db("whole.db"))
+    run("fuzz", "--all", "--runs", "50", "--shard", "0/2", "--db", db("s0.db"))
+    run("fuzz", "--all", "--runs", "50", "--shard", "1/2", "--db", db("s1.db"))
+    rc, _, _ = run("merge", db("merged.db"), db("s0.db"), db("s1.db"))
+    expect(rc == 0, "merge exits 0")
+    rc, out, _ = run("merge", db("merged.db"), db("s0.db"))
+    expect(" 0 runs copied" in out, "merging twice adds nothing: %r" % out)
+    key = "select scenario, seed, trace_hash from runs where parent is null order by 1, 2, 3"
+    whole = rows(db("whole.db"), key)
+    expect(whole == rows(db("merged.db"), key), "shard 0/2 + shard 1/2 merged == unsharded")
+    expect(not set(rows(db("s0.db"), key)) & set(rows(db("s1.db"), key)), "shards are disjoint")
+
+    # --jobs 2 stores exactly what --jobs 1 does.
+    run("fuzz", "--all", "--runs", "50", "--jobs", "1", "--db", db("j1.db"))
+    run("fuzz", "--all", "--runs", "50", "--jobs", "2", "--db", db("j2.db"))
+    key = "select id, scenario, seed, policy, params, trace_hash, outcome from runs order by id"
+    expect(rows(db("j1.db"), key) == rows(db("j2.db"), key), "--jobs 2 == --jobs 1")
+
+    # Bad input: one line, exit 2.
+    for args, needle in ((["fuzz", "--all", "--shard", "2/2"], "--shard"),
+                         (["fuzz", "--all", "--time", "soon"], "--time"),
+                         (["fuzz"], "nothing to fuzz"),
+                         (["merge", db("m.db"), os.path.join(tmp, "missing.db")], "missing.db")):
+        rc, _, err = run(*args)
+        expect(rc == 2 and err.count("\n") == 1 and needle in err, "%s: exit 2, one line naming %r: %r" % (args, needle, err))
+
+print("%d failures" % len(failures))
+sys.exit(1 if failures else 0)
