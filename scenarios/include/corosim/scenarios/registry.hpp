@@ -71,14 +71,14 @@ struct Registrar {
 
 #define COROSIM_SCENARIO_CONCAT2(a, b) a##b
 #define COROSIM_SCENARIO_CONCAT(a, b) COROSIM_SCENARIO_CONCAT2(a, b)
-/// Registers a scenario in the program's user registry, e.g.
-/// `COROSIM_SCENARIO({"my_race", "mine", "what it checks", {{"n", 1, 8, 3, "workers"}},
-///                    [](const corosim::scenarios::Context& c) { return my_race(c.get("n")); }});`
+/// Registers a scenario in the program's user registry: `COROSIM_SCENARIO(make_my_scenario());`
+/// or `COROSIM_SCENARIO(corosim::scenarios::Scenario{"my_race", "mine", "what it checks",
+///     {{"n", 1, 8, 3, "workers"}}, [](const corosim::scenarios::Context& c) { return my_race(c.get("n")); }});`
 /// It must appear in a source file of the executable (a static library's registrars are dropped
 /// by the linker; STYLE 15).
 #define COROSIM_SCENARIO(...)                                                                  \
     static const ::corosim::scenarios::Registrar COROSIM_SCENARIO_CONCAT(corosim_registrar_, __LINE__)( \
-        ::corosim::scenarios::Scenario __VA_ARGS__)
+        __VA_ARGS__)
 
 namespace corosim::scenarios {
 

@@ -1,0 +1,17 @@
+// bank_test.cpp: the scenario's invariant over many schedules, from the user's own tests.
+#include <corosim/checker/properties.hpp>
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "bank.hpp"
+
+TEST(Bank, MoneyIsConservedUnderEverySchedule) {
+    EXPECT_EQ(corosim::checker::check_schedules(bank_scenario(), 200), "");
+}
+
+RC_GTEST_PROP(Bank, MoneyIsConservedForAnyParameters, ()) {
+    static const corosim::scenarios::Scenario scenario = bank_scenario();
+    const auto spec = *corosim::checker::gen_run_spec(scenario);
+    const auto result = corosim::checker::run_spec(scenario, spec);
+    RC_ASSERT(result.outcome == corosim::Outcome::kPass);
+}
