@@ -102,10 +102,11 @@ private:
 int run_fuzz(const FuzzOptions& opt) {
     checker::CampaignOptions copt;
     copt.seed_base = opt.seed;
-    if (opt.record != "failures" && opt.record != "all") {
-        throw UsageError("--record takes 'failures' or 'all', got '" + opt.record + "'");
+    if (opt.record != "none" && opt.record != "failures" && opt.record != "all") {
+        throw UsageError("--record takes 'none', 'failures' or 'all', got '" + opt.record + "'");
     }
     copt.record_all = opt.record == "all";
+    copt.store_passing = opt.record != "none";
     if (!opt.time.empty()) copt.time_budget = parse_duration(opt.time);
     copt.runs = opt.runs != 0 ? opt.runs : (copt.time_budget ? UINT64_MAX / 2 : 100);
     if (!opt.shard.empty()) std::tie(copt.shard_index, copt.shard_count) = parse_shard(opt.shard);
@@ -138,7 +139,7 @@ int run_fuzz(const FuzzOptions& opt) {
     });
     view.update(result.runs, result.runs, result.failing_runs, true);
 
-    std::cout << "| scenario | runs | failures | distinct traces | policies |\n|---|---:|---:|---:|---|\n";
+    std::cout << "| scenario | runs stored | failures | distinct traces | policies |\n|---|---:|---:|---:|---|\n";
     for (const auto& s : store.summary(result.campaign_id)) {
         std::cout << "| " << s.scenario << " | " << s.runs << " | " << s.failures << " | " << s.distinct_hashes << " | "
                   << s.policies << " |\n";
@@ -173,7 +174,8 @@ Command add_fuzz(CLI::App& app) {
     sub->add_option("--time", opt->time, "Time budget, e.g. 60s, 5m, 500ms");
     sub->add_option("--seed", opt->seed, "First seed of the campaign");
     sub->add_option("--db", opt->db, "SQLite store to write");
-    sub->add_option("--record", opt->record, "Which runs keep their events: failures | all");
+    sub->add_option("--record", opt->record,
+                    "What is stored: none (failing runs only), failures (every run, events of failures), all (every run with events)");
     sub->add_option("--policies", opt->policies, "Policy rotation (default fifo,random,pct:3)")->delimiter(',');
     sub->add_option("--shard", opt->shard, "Run shard I of N of the seed space, e.g. 0/4");
     sub->add_option("--jobs", opt->jobs, "Worker processes (results identical to --jobs 1)");

@@ -102,7 +102,8 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
         run_isolated(
             items, iso,
             [&](std::size_t i, RunReport&& rep) {
-                const std::int64_t id = store.add_report(result.campaign_id, items[i].spec, rep);
+                const bool keep = rep.outcome != "pass" || options.store_passing;
+                const std::int64_t id = keep ? store.add_report(result.campaign_id, items[i].spec, rep) : 0;
                 ++result.runs;
                 if (rep.outcome != "pass") {
                     ++result.failing_runs;

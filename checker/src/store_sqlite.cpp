@@ -72,6 +72,11 @@ public:
         sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
     }
+    /// Binds without copying: `v` must outlive the next step().
+    Stmt& bind_static(int i, const std::string& v) {
+        sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+        return *this;
+    }
     Stmt& blob(int i, const std::string& v) {
         sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
@@ -157,7 +162,12 @@ Store::Store(const std::string& path, bool create) : impl_(std::make_unique<Impl
             impl_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
             impl_->exec("COMMIT");
         }
-        impl_->exec("PRAGMA foreign_keys=ON");
+        // Foreign keys are declared for readers and tools; the store writes consistent ids by
+        // construction, and enforcing them costs a lookup per event row.
+        impl_->exec("PRAGMA foreign_keys=OFF");
+        // WAL with synchronous=NORMAL is durable across application crashes (only an OS crash
+        // can lose the last transactions), and it makes batch commits cheap.
+        impl_->exec("PRAGMA synchronous=NORMAL");
     } catch (const StoreError& e) {
         sqlite3_close(impl_->db);
         impl_->db = nullptr;
@@ -256,7 +266,7 @@ std::int64_t Store::add_report(std::int64_t campaign, const RunSpec& spec, const
         Stmt ev(impl_->db, "INSERT INTO events(run, seq, vtime_ns, task, kind, a, b, name, text) VALUES(?,?,?,?,?,?,?,?,?)");
         for (const StoredEvent& e : report.events) {
             ev.bind(1, id).bind(2, e.seq).bind(3, e.vtime).bind(4, e.task).bind(5, e.kind).bind(6, e.a).bind(7, e.b);
-            ev.bind(8, e.name).bind(9, e.text);
+            ev.bind_static(8, e.name).bind_static(9, e.text);
             ev.step();
             ev.reset();
         }

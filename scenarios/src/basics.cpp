@@ -90,6 +90,25 @@ Coro<void> racy_counter(std::int64_t workers, std::int64_t rounds) {
     check(rounds <= state->value && state->value <= workers * rounds, "final count within bounds");
 }
 
+// ---- tiny_pair: the smallest interesting run, for measuring the fuzzer itself ----
+
+Coro<void> tiny_worker(std::shared_ptr<Counter> state) {
+    for (int i = 0; i < 2; ++i) {
+        const std::int64_t v = state->value;
+        co_await sleep(0);
+        state->value = v + 1;
+    }
+}
+
+Coro<void> tiny_pair() {
+    auto state = std::make_shared<Counter>();
+    Task<void> a = create_task(tiny_worker(state));
+    Task<void> b = create_task(tiny_worker(state));
+    co_await a;
+    co_await b;
+    check(state->value >= 2 && state->value <= 4, "between 2 and 4 increments survive");
+}
+
 }  // namespace
 
 void register_basics(Registry& reg) {
@@ -102,6 +121,8 @@ void register_basics(Registry& reg) {
     reg.add({"racy_counter", "basics", "workers read, yield and write back a counter; lost updates depend on the schedule",
              {{"workers", 1, 8, 3, "concurrent workers"}, {"rounds", 1, 8, 2, "increments per worker"}},
              [](const Context& c) { return racy_counter(c.get("workers"), c.get("rounds")); }});
+    reg.add({"tiny_pair", "basics", "two tasks, four awaits: the fuzzer's own throughput benchmark", {},
+             [](const Context&) { return tiny_pair(); }});
 }
 
 }  // namespace corosim::scenarios

@@ -25,6 +25,7 @@ struct CampaignOptions {
     std::uint64_t seed_base = 1;
     std::vector<std::string> policies = {"fifo", "random", "pct:3"};
     bool record_all = false;             ///< store events of passing runs too
+    bool store_passing = true;           ///< store the rows of passing runs (`--record none`: no)
     std::uint32_t shard_index = 0;       ///< this shard
     std::uint32_t shard_count = 1;       ///< of this many
     unsigned jobs = 1;                   ///< worker processes
