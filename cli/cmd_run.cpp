@@ -1,9 +1,13 @@
 #include <charconv>
+#include <chrono>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
+#include "corosim/checker/isolation.hpp"
 #include "corosim/checker/runner.hpp"
+#include "corosim/checker/wire.hpp"
 #include "corosim/checker/store.hpp"
 #include "corosim/scheduler/policies.hpp"
 
@@ -66,39 +70,63 @@ int run_run(const RunOptions& opt) {
         spec.level = TraceLevel::kOff;
     }
 
-    const RunResult result = checker::run_spec(scenario, spec);
+    // The run happens in a child process, so a scenario that aborts or takes a signal is
+    // reported (outcome crash, exit 1) instead of taking the CLI down.
+    const bool full = opt.trace == "full";
+    const auto bytes = checker::run_in_child(
+        [&] {
+            const RunResult r = checker::run_spec(scenario, spec);
+            std::string report;
+            checker::encode_report(checker::make_report(r, spec.level == TraceLevel::kFull), report);
+            std::string out;
+            const std::uint64_t n = report.size();
+            out.append(reinterpret_cast<const char*>(&n), sizeof n);
+            out += report;
+            out += r.trace.render_all(full);
+            return out;
+        },
+        std::chrono::hours(24));
+    checker::RunReport result;
+    std::string trace_text;
+    if (bytes && bytes->size() >= sizeof(std::uint64_t)) {
+        std::uint64_t n = 0;
+        std::memcpy(&n, bytes->data(), sizeof n);
+        result = checker::decode_report(std::string_view(*bytes).substr(sizeof n, n));
+        trace_text = bytes->substr(sizeof n + n);
+    } else {
+        result.outcome = "crash";
+        result.message = "the scenario crashed the run (signal or abort)";
+    }
     std::int64_t run_id = 0;
     if (!opt.db.empty()) {
         checker::Store store(opt.db);
         const auto campaign = store.begin_campaign("run " + scenario.name);
         store.begin();
-        run_id = store.add_run(campaign, spec, result, true);
+        run_id = store.add_report(campaign, spec, result);
         store.commit();
     }
 
-    if (!opt.trace.empty()) std::cout << result.trace.render_all(opt.trace == "full");
+    if (!opt.trace.empty()) std::cout << trace_text;
     const std::string hash = hash_hex(result.trace_hash);
     if (opt.json) {
         std::string out = "{\"scenario\":" + json_str(scenario.name) + ",\"seed\":" + std::to_string(spec.seed) +
                           ",\"policy\":" + json_str(spec.policy) + ",\"params\":" + scenarios::params_json(spec.params) +
-                          ",\"outcome\":" + json_str(outcome_name(result.outcome)) +
+                          ",\"outcome\":" + json_str(result.outcome) +
                           ",\"message\":" + json_str(result.message) + ",\"steps\":" + std::to_string(result.steps) +
                           ",\"vtime_ns\":" + std::to_string(result.vtime) + ",\"trace_hash\":" + json_str(hash) +
-                          ",\"choices\":" + std::to_string(result.choices.size()) +
-                          ",\"frames_created\":" + std::to_string(result.frames_created) +
-                          ",\"frames_destroyed\":" + std::to_string(result.frames_destroyed);
+                          ",\"choices\":" + std::to_string(result.choices.size());
         if (run_id != 0) out += ",\"run_id\":" + std::to_string(run_id);
         std::cout << out << "}\n";
     } else {
         // With --trace, stdout is exactly the trace (the conformance suite diffs it).
         std::ostream& os = opt.trace.empty() ? std::cout : std::cerr;
-        os << outcome_name(result.outcome) << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
+        os << result.outcome << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
            << " steps=" << result.steps << " vtime_ns=" << result.vtime << " hash=" << hash;
         if (run_id != 0) os << " run_id=" << run_id;
         if (!result.message.empty()) os << "\n  " << result.message;
         os << "\n";
     }
-    return result.outcome == Outcome::kPass ? kExitOk : kExitFailures;
+    return result.outcome == "pass" ? kExitOk : kExitFailures;
 }
 }  // namespace
 

@@ -14,8 +14,7 @@ void FutureBase::report_unretrieved(const char* kind, const std::string& self) n
     if (!log_traceback_ || !exc_ || Loop::current() != loop_) return;
     log_traceback_ = false;
     try {
-        loop_->line(std::string("loop.error message=") + kind + " exception was never retrieved future=" + self +
-                    " exc=" + exception_repr(exc_));
+        loop_->call_exception_handler({std::string(kind) + " exception was never retrieved", exc_, {{"future", self}}});
     } catch (...) {
     }
 }

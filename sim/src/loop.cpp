@@ -1,6 +1,7 @@
 #include "corosim/loop.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "corosim/exceptions.hpp"
 #include "corosim/future.hpp"
@@ -84,6 +85,7 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     const bool cancelled = rec.cancelled;
     detail::Callback cb = std::exchange(rec.cb, {});
     std::function<void()> fn = std::move(rec.fn);
+    std::string name = std::move(rec.name);
     self.free_handle(slot);
     if (cancelled) return;
     if (!run) {
@@ -93,22 +95,37 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     if (cb.fn) {
         cb.invoke();
     } else if (fn) {
-        fn();
+        // Handle._run (G6): an exception in a plain callback goes to the exception handler;
+        // KeyboardInterrupt and SystemExit leave the loop (G7).
+        try {
+            fn();
+        } catch (...) {
+            std::exception_ptr exc = std::current_exception();
+            if (is_loop_fatal(exc)) {
+                self.raise_fatal(exc);
+                return;
+            }
+            self.call_exception_handler({"Exception in callback " + name, exc, {{"handle", "<Handle " + name + ">"}}});
+        }
     }
 }
 
-Handle Loop::call_soon(std::function<void()> fn) {
+Handle Loop::call_soon(std::function<void()> fn, std::string name) {
     const std::uint32_t slot = alloc_handle();
     handles_[slot].fn = std::move(fn);
+    handles_[slot].name = std::move(name);
     ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
     return Handle(this, slot, handles_[slot].gen);
 }
 
-Handle Loop::call_later(Nanos delay, std::function<void()> fn) { return call_at(now_ + delay, std::move(fn)); }
+Handle Loop::call_later(Nanos delay, std::function<void()> fn, std::string name) {
+    return call_at(now_ + delay, std::move(fn), std::move(name));
+}
 
-Handle Loop::call_at(Nanos when, std::function<void()> fn) {
+Handle Loop::call_at(Nanos when, std::function<void()> fn, std::string name) {
     Handle h = add_timer(when, {});
     handles_[h.slot_].fn = std::move(fn);
+    handles_[h.slot_].name = std::move(name);
     return h;
 }
 
@@ -207,7 +224,19 @@ LoopStatus Loop::run_once() {
         }
         const detail::Callback cb = pick == 0 ? ready_take(0) : ready_take(pick);
         ++steps_;
-        cb.invoke();
+        if (debug_) {
+            // _run_once's debug branch: time the handle on the (virtual) clock.
+            const std::string what = describe(cb);
+            const Nanos t0 = now_;
+            cb.invoke();
+            if (now_ - t0 >= slow_callback_duration_) {
+                char secs[32];
+                std::snprintf(secs, sizeof secs, "%.3f", static_cast<double>(now_ - t0) / 1e9);
+                line_no_task("loop.slow message=Executing " + what + " took " + secs + " seconds");
+            }
+        } else {
+            cb.invoke();
+        }
         if (fatal_) return LoopStatus::kFatal;
     }
     if (steps_ > options_.max_steps) return LoopStatus::kLivelock;
@@ -238,6 +267,51 @@ LoopStatus Loop::run_until_complete(FutureBase& fut) {
     const LoopStatus status = run_forever();
     if (status != LoopStatus::kStopped) fut.remove_callbacks_for(this);
     return status;
+}
+
+std::string Loop::describe(const detail::Callback& cb) const {
+    if (cb.fn == &Loop::run_handle) {
+        const auto slot = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(cb.b));
+        return "<Handle " + handles_[slot].name + ">";
+    }
+    if (const TaskBase* t = TaskBase::stepped_by(cb)) return "<Task " + t->name() + ">";
+    return "<Handle callback()>";
+}
+
+void Loop::set_debug(bool enabled) {
+    debug_ = enabled;
+    // BaseEventLoop.set_debug on a running loop queues _set_coroutine_origin_tracking.
+    if (Loop::current() == this) call_soon([] {}, "_set_coroutine_origin_tracking()");
+}
+
+void Loop::advance(Nanos d) {
+    if (d > 0) now_ += d;
+}
+
+void blocking(Nanos d) { running_loop().advance(d); }
+
+void Loop::default_exception_handler(const ExceptionContext& context) {
+    std::string text = "loop.error message=" + context.message;
+    for (const auto& [key, value] : context.keys) text += " " + key + "=" + value;
+    if (context.exception) text += " exc=" + exception_repr(context.exception);
+    line(text);
+}
+
+void Loop::call_exception_handler(const ExceptionContext& context) {
+    if (!handler_) {
+        default_exception_handler(context);
+        return;
+    }
+    try {
+        handler_(*this, context);
+    } catch (...) {
+        // The context as Python's repr of the dict shows it (message first).
+        std::string ctx = "{'message': " + py_str_repr(context.message);
+        if (context.exception) ctx += ", 'exception': " + exception_repr(context.exception);
+        for (const auto& [key, value] : context.keys) ctx += ", " + py_str_repr(key) + ": " + value;
+        ctx += "}";
+        default_exception_handler({"Unhandled error in exception handler", std::current_exception(), {{"context", ctx}}});
+    }
 }
 
 // ---- trace and bookkeeping ----

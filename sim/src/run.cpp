@@ -75,8 +75,8 @@ LoopStatus shutdown(Loop& loop) {
                 if (t->cancelled()) continue;
                 bool is_cancel = false;
                 if (auto exc = t->wake_exception(is_cancel)) {
-                    loop.line_no_task("loop.error message=unhandled exception during asyncio.run() shutdown task=<Task " +
-                                      t->name() + "> exc=" + exception_repr(exc));
+                    loop.call_exception_handler({"unhandled exception during asyncio.run() shutdown", exc,
+                                                 {{"task", "<Task " + t->name() + ">"}}});
                 }
             }
         }

@@ -85,9 +85,10 @@ void TaskGroupState::on_task_done(TaskBase* task) {
     errors.push_back(exc);
     if (is_base_error(exc) && !base_error) base_error = exc;
     if (parent->done()) {
-        loop->line_no_task("loop.error message=Task <Task " + task->name() +
-                           "> has errored out but its parent task <Task " + parent->name() +
-                           "> is already completed task=<Task " + task->name() + "> exc=" + exception_repr(exc));
+        loop->call_exception_handler({"Task <Task " + task->name() + "> has errored out but its parent task <Task " +
+                                          parent->name() + "> is already completed",
+                                      exc,
+                                      {{"task", "<Task " + task->name() + ">"}}});
         return;
     }
     if (!aborting && !parent_cancel_requested) {

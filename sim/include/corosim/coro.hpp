@@ -91,6 +91,7 @@ public:
         if (continuation_) hop_to(task_, continuation_);
     }
     const char* name() const noexcept { return name_; }
+    void set_name(const char* name) noexcept { name_ = name; }
     TaskBase* task() const noexcept { return task_; }
     void set_task(TaskBase* t) noexcept { task_ = t; }
     const std::exception_ptr& error() const noexcept { return error_; }
@@ -159,6 +160,18 @@ public:
     detail::CoroState state() const noexcept { return h_ ? h_.promise().state() : detail::CoroState::kClosed; }
     /// The coroutine's function name, as the never-awaited warning shows it.
     const char* name() const noexcept { return h_ ? h_.promise().name() : "?"; }
+    /// coroutine.close() on a coroutine that never started: closed without running and without
+    /// the never-awaited warning (A4). A started coroutine belongs to its awaiter; no-op here.
+    void close() noexcept {
+        if (h_ && h_.promise().state() == detail::CoroState::kCreated) std::exchange(h_, {}).destroy();
+    }
+    /// Sets the name reports show (Python's `__qualname__`, e.g. "main.<locals>.inner", which a
+    /// C++ function name cannot spell); `name` must outlive the coroutine (a string literal).
+    Coro&& qualname(const char* name) && noexcept {
+        if (h_) h_.promise().set_name(name);
+        return std::move(*this);
+    }
+
     /// Gives up ownership of the frame (a Task takes it).
     handle_type release() noexcept { return std::exchange(h_, {}); }
 

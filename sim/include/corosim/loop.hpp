@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "corosim/detail/callback.hpp"
+#include "corosim/diagnostics.hpp"
 #include "corosim/detail/timer_heap.hpp"
 #include "corosim/policy.hpp"
 #include "corosim/time.hpp"
@@ -73,11 +74,32 @@ public:
     Nanos time() const noexcept { return now_; }
 
     /// asyncio's call_soon: runs `fn` in the next iteration, after what is already queued.
-    Handle call_soon(std::function<void()> fn);
+    /// `name` is how reports show the callback, e.g. "bad(1)" for `<Handle bad(1)>` (G6).
+    Handle call_soon(std::function<void()> fn, std::string name = "callback()");
     /// asyncio's call_later: `call_at(time() + delay, fn)`.
-    Handle call_later(Nanos delay, std::function<void()> fn);
+    Handle call_later(Nanos delay, std::function<void()> fn, std::string name = "callback()");
     /// asyncio's call_at: a timer in CPython's heap order (G2), even when `when` is now or past.
-    Handle call_at(Nanos when, std::function<void()> fn);
+    Handle call_at(Nanos when, std::function<void()> fn, std::string name = "callback()");
+
+    /// loop.set_exception_handler; an empty handler restores the default (G9).
+    void set_exception_handler(ExceptionHandler handler) { handler_ = std::move(handler); }
+    /// loop.get_exception_handler (empty: the default).
+    const ExceptionHandler& exception_handler() const noexcept { return handler_; }
+    /// loop.call_exception_handler: the custom handler, or the default one's trace line; an
+    /// exception from a custom handler is reported by the default handler.
+    void call_exception_handler(const ExceptionContext& context);
+    /// loop.default_exception_handler: `loop.error message=... keys... exc=...`.
+    void default_exception_handler(const ExceptionContext& context);
+
+    /// loop.set_debug: in debug mode a callback or task step that takes at least
+    /// slow_callback_duration of virtual time (a simulated blocking call) is reported as
+    /// `loop.slow message=Executing <Task main> took 1.000 seconds`.
+    void set_debug(bool enabled);
+    bool debug() const noexcept { return debug_; }
+    /// loop.slow_callback_duration (default 100 ms).
+    void set_slow_callback_duration(Nanos d) noexcept { slow_callback_duration_ = d; }
+    /// A blocking call inside the current callback: the virtual clock advances without yielding.
+    void advance(Nanos d);
 
     /// One `_run_once` iteration.
     LoopStatus run_once();
@@ -140,6 +162,7 @@ private:
     struct HandleRec {
         detail::Callback cb;       // internal callback, or
         std::function<void()> fn;  // a user callback
+        std::string name;          // how reports show a user callback
         std::uint64_t seq = 0;     // timer sequence number, for the full trace
         std::uint32_t gen = 0;
         bool cancelled = false;
@@ -153,6 +176,7 @@ private:
     static void run_handle(void* loop, void* slot, bool run);
 
     void ready_push(detail::Callback cb);
+    std::string describe(const detail::Callback& cb) const;
     detail::Callback ready_take(std::size_t index);
     void purge_cancelled_timers();
 
@@ -178,11 +202,19 @@ private:
     std::uint64_t task_numbers_ = 0;
     TaskBase* current_task_ = nullptr;
     std::exception_ptr fatal_;
+    ExceptionHandler handler_;
+    bool debug_ = false;
+    Nanos slow_callback_duration_ = millis(100);
+    std::string running_handle_;  // what the running callback's slow report calls it
     TaskBase* tasks_head_ = nullptr;  // pending tasks, creation order
     TaskBase* tasks_tail_ = nullptr;
 };
 
 /// The running loop; raises RuntimeError('no running event loop') outside a run.
 Loop& running_loop();
+
+/// A simulated blocking call (time.sleep in a coroutine): advances the running loop's virtual
+/// clock by `d` without yielding; timers falling due meanwhile fire late.
+void blocking(Nanos d);
 
 }  // namespace corosim

@@ -62,6 +62,10 @@ public:
     /// The exceptions being handled by cleanup blocks in this task, innermost last: an exception
     /// thrown in at an await gets the innermost as its `__context__` (SEMANTICS C2, C4).
     std::vector<std::exception_ptr>& handling() noexcept { return handling_; }
+    /// The task a queued callback steps or wakes, or null (slow-callback reports).
+    static const TaskBase* stepped_by(const detail::Callback& cb) noexcept {
+        return (cb.fn == &step_cb || cb.fn == &wakeup_cb) ? static_cast<const TaskBase*>(cb.a) : nullptr;
+    }
     /// Destroys the coroutine chain without running it (end of a run that could not finish).
     void abandon() noexcept;
 
