@@ -112,6 +112,8 @@ void register_builtin(Registry& reg) {
     register_conf_timeouts(twins);
     register_conf_taskgroup(twins);
     register_conf_groups(twins);
+    register_conf_runtime(twins);
+    register_conf_context(twins);
     for (const auto& [name, twin] : twins.all()) {
         Scenario s = twin;
         s.fifo_only = true;

@@ -29,7 +29,11 @@ std::string py_str_repr(std::string_view s) {
 std::string BaseException::repr() const {
     std::string out = type_name();
     out += '(';
-    if (msg_) out += py_str_repr(*msg_);
+    if (arg_repr_) {
+        out += *arg_repr_;
+    } else if (msg_) {
+        out += py_str_repr(*msg_);
+    }
     out += ')';
     return out;
 }

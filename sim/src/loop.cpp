@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "corosim/context_var.hpp"
 #include "corosim/exceptions.hpp"
 #include "corosim/future.hpp"
 #include "corosim/task.hpp"
@@ -27,7 +28,10 @@ Loop& running_loop() {
     return *t_running;
 }
 
-Loop::Loop(LoopOptions options) : options_(options), trace_(options.trace_level) { ready_.resize(64); }
+Loop::Loop(LoopOptions options)
+    : options_(options), trace_(options.trace_level), root_context_(std::make_shared<detail::ContextData>()) {
+    ready_.resize(64);
+}
 
 Loop::~Loop() { discard_all(); }
 

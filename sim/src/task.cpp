@@ -38,13 +38,25 @@ void warn_never_awaited(const char* name) {
 
 void rethrow_pending(TaskBase* task) { task->rethrow_pending(); }
 
+ContextData& current_context() {
+    Loop& loop = running_loop();
+    if (TaskBase* t = loop.current_task()) return t->context();
+    return loop.root_context();
+}
+
 void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept { task->hop(h); }
 
 }  // namespace detail
 
 TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name,
-                   Kind kind)
-    : FutureBase(loop), name_(std::move(name)), task_id_(loop.next_task_id()), top_(top), top_handle_(top_handle),
+                   Kind kind, std::shared_ptr<detail::ContextData> context)
+    : FutureBase(loop),
+      name_(std::move(name)),
+      // Task.__init__: contextvars.copy_context() unless a context is given.
+      context_(context ? std::move(context) : std::make_shared<detail::ContextData>(detail::current_context())),
+      task_id_(loop.next_task_id()),
+      top_(top),
+      top_handle_(top_handle),
       leaf_(top_handle) {
     if (!top_handle) throw TypeError("a coroutine was expected, got None");
     if (name_.empty()) name_ = kind == Kind::kMain ? "main" : "Task-" + std::to_string(loop.next_task_number());

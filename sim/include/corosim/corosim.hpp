@@ -2,6 +2,7 @@
 #pragma once
 
 #include "corosim/combinators.hpp"
+#include "corosim/context_var.hpp"
 #include "corosim/coro.hpp"
 #include "corosim/exception_group.hpp"
 #include "corosim/exceptions.hpp"

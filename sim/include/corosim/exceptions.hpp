@@ -33,12 +33,17 @@ public:
     std::exception_ptr cause;
     /// `__suppress_context__`, set by `raise ... from`.
     bool suppress_context = false;
+    /// Shows the argument as this text instead of a quoted string, for arguments that are not
+    /// strings in Python (`LookupError(<ContextVar name='x'>)`, `ValueError(2)`).
+    void set_arg_repr(std::string text) { arg_repr_ = std::move(text); }
+
     /// What the exception keeps alive, as a Python traceback keeps frames and their locals alive
     /// (a coroutine refused by TaskGroup.create_task warns only when this exception is freed, A5).
     std::shared_ptr<void> keepalive;
 
 private:
     std::optional<std::string> msg_;
+    std::optional<std::string> arg_repr_;
 };
 
 #define COROSIM_DEFINE_EXCEPTION(Name, Base)                                   \
@@ -58,7 +63,9 @@ COROSIM_DEFINE_EXCEPTION(GeneratorExit, BaseException);
 COROSIM_DEFINE_EXCEPTION(RuntimeError, Exception);
 COROSIM_DEFINE_EXCEPTION(ValueError, Exception);
 COROSIM_DEFINE_EXCEPTION(TypeError, Exception);
-COROSIM_DEFINE_EXCEPTION(KeyError, Exception);
+/// LookupError: the base of KeyError (and what ContextVar.get raises).
+COROSIM_DEFINE_EXCEPTION(LookupError, Exception);
+COROSIM_DEFINE_EXCEPTION(KeyError, LookupError);
 COROSIM_DEFINE_EXCEPTION(TimeoutError, Exception);
 COROSIM_DEFINE_EXCEPTION(StopAsyncIteration, Exception);
 /// asyncio.InvalidStateError, e.g. set_result on a finished future.

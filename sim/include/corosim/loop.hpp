@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,9 @@ namespace corosim {
 class Loop;
 class FutureBase;
 class TaskBase;
+namespace detail {
+struct ContextData;
+}
 
 /// A cancellable reference to a callback scheduled with call_soon/call_later/call_at
 /// (asyncio.Handle / TimerHandle). Inert once the callback ran or was purged.
@@ -127,6 +131,9 @@ public:
     /// Records an invariant violation (check() calls this).
     void add_violation(std::string message);
 
+    /// The context code outside any task sees (contextvars).
+    detail::ContextData& root_context() noexcept { return *root_context_; }
+
     /// The task whose step is running, or null in a plain callback (G8).
     TaskBase* current_task() const noexcept { return current_task_; }
     /// Pending tasks in creation order (asyncio.all_tasks, pinned by SEMANTICS H1).
@@ -203,6 +210,7 @@ private:
     TaskBase* current_task_ = nullptr;
     std::exception_ptr fatal_;
     ExceptionHandler handler_;
+    std::shared_ptr<detail::ContextData> root_context_;
     bool debug_ = false;
     Nanos slow_callback_duration_ = millis(100);
     std::string running_handle_;  // what the running callback's slow report calls it

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "corosim/context_var.hpp"
 #include "corosim/coro.hpp"
 #include "corosim/future.hpp"
 #include "corosim/loop.hpp"
@@ -22,7 +23,11 @@ public:
     /// Whether the task is `asyncio.run`'s main task (named "main", consumes no Task-N number).
     enum class Kind : std::uint8_t { kNormal, kMain };
 
-    TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name, Kind kind);
+    TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name, Kind kind,
+             std::shared_ptr<detail::ContextData> context = nullptr);
+    /// The task's context (contextvars): a copy of its creator's, or the one given.
+    detail::ContextData& context() noexcept { return *context_; }
+    const std::shared_ptr<detail::ContextData>& context_ptr() const noexcept { return context_; }
     ~TaskBase() override;
 
     /// The task's name (`Task-N` by default, `main` for the main task).
@@ -85,6 +90,7 @@ private:
     void finish_frame();
 
     std::string name_;
+    std::shared_ptr<detail::ContextData> context_;
     std::uint32_t task_id_;
     detail::PromiseBase* top_;
     std::coroutine_handle<> top_handle_;
@@ -103,8 +109,9 @@ private:
 template <class T>
 class TaskState final : public TaskBase, public detail::ValueSlot<T> {
 public:
-    TaskState(Loop& loop, typename Coro<T>::handle_type h, std::string name, Kind kind)
-        : TaskBase(loop, &h.promise(), h, std::move(name), kind) {}
+    TaskState(Loop& loop, typename Coro<T>::handle_type h, std::string name, Kind kind,
+              std::shared_ptr<detail::ContextData> context = nullptr)
+        : TaskBase(loop, &h.promise(), h, std::move(name), kind, std::move(context)) {}
     using value_type = T;
     /// result(): the value, or raises (B10).
     decltype(auto) result() {
@@ -153,12 +160,26 @@ inline TaskBase* current_task() { return running_loop().current_task(); }
 
 /// asyncio.create_task: wraps `coro` in a task scheduled on the running loop (B1). An empty
 /// `name` gives `Task-N`; a given name still consumes a number, as in 3.11/3.12 (B2).
+namespace detail {
 template <class T>
-Task<T> create_task(Coro<T> coro, std::string name = {}) {
+Task<T> make_task(Coro<T> coro, std::string name, std::shared_ptr<ContextData> context) {
     Loop& loop = running_loop();
     if (!name.empty()) loop.next_task_number();  // 3.12: loop.create_task numbers it, then set_name (B2)
-    return Task<T>(detail::Ref<TaskState<T>>(
-        new TaskState<T>(loop, coro.release(), std::move(name), TaskBase::Kind::kNormal)));
+    return Task<T>(Ref<TaskState<T>>(
+        new TaskState<T>(loop, coro.release(), std::move(name), TaskBase::Kind::kNormal, std::move(context))));
+}
+}  // namespace detail
+
+template <class T>
+Task<T> create_task(Coro<T> coro, std::string name = {}) {
+    return detail::make_task(std::move(coro), std::move(name), nullptr);
+}
+
+/// asyncio.create_task(coro, context=ctx): the task runs in `ctx` itself, so its writes show
+/// through `ctx`.
+template <class T>
+Task<T> create_task(Coro<T> coro, std::string name, const Context& context) {
+    return detail::make_task(std::move(coro), std::move(name), context.data());
 }
 
 template <class S>

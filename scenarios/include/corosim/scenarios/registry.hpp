@@ -42,6 +42,11 @@ void register_conf_timeouts(Registry& reg);
 void register_conf_taskgroup(Registry& reg);
 /// Twins of the exception-group programs (family `exception_groups`).
 void register_conf_groups(Registry& reg);
+/// Twins of the sync primitive, Queue, coroutine-diagnostic, exception-handler and debug-mode
+/// programs (family `runtime`).
+void register_conf_runtime(Registry& reg);
+/// Twin of the contextvars program (family `runtime`).
+void register_conf_context(Registry& reg);
 
 /// The cancellation fuzz family `cancel_in_finally`.
 void register_cancel_in_finally(Registry& reg);
