@@ -114,6 +114,7 @@ void register_builtin(Registry& reg) {
     register_conf_groups(twins);
     register_conf_runtime(twins);
     register_conf_context(twins);
+    register_conf_asyncgen(twins);
     for (const auto& [name, twin] : twins.all()) {
         Scenario s = twin;
         s.fifo_only = true;

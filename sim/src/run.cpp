@@ -2,6 +2,9 @@
 
 #include "corosim/observe.hpp"
 #include "corosim/repr.hpp"
+#include "corosim/async_gen.hpp"
+#include "corosim/exception_group.hpp"
+#include "corosim/gather.hpp"
 #include "corosim/task.hpp"
 
 namespace corosim {
@@ -42,9 +45,33 @@ void gather_child_done(void* g, void* child, bool run) {
 // is still a task of its own, numbered, run by its own run_until_complete (Runner.close).
 Coro<void> shutdown_step() { co_return; }
 
-LoopStatus run_task_to_completion(Loop& loop) {
-    Task<void> t = create_task(shutdown_step());
+LoopStatus run_task_to_completion(Loop& loop, Coro<void> coro) {
+    Task<void> t = create_task(std::move(coro));
     return loop.run_until_complete(*t.state());
+}
+
+// BaseEventLoop.shutdown_asyncgens: aclose() every generator the firstiter hook registered,
+// each in a task, gathered with return_exceptions; errors go to the exception handler.
+Coro<void> shutdown_asyncgens() {
+    Loop& loop = running_loop();
+    if (loop.asyncgens().empty()) co_return;
+    std::vector<detail::Ref<detail::AsyncGenStateBase>> closing;
+    for (detail::AsyncGenStateBase* g : loop.asyncgens()) closing.emplace_back(g);
+    for (auto& g : closing) {
+        loop.unregister_asyncgen(g.get());
+        g->loop = nullptr;
+    }
+    std::vector<Task<void>> tasks;
+    for (auto& g : closing) tasks.push_back(create_task(detail::aclose_generator(g)));
+    Future<std::vector<Settled<void>>> all = gather_settled(tasks);
+    const std::vector<Settled<void>> results = co_await all;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i].error && is_exception(results[i].error)) {
+            const std::string agen = closing[i]->repr();
+            loop.call_exception_handler({"an error occurred during closing of asynchronous generator " + agen,
+                                         results[i].error, {{"asyncgen", agen}}});
+        }
+    }
 }
 
 // Runner.close steps 1-3; returns the status that ended them (kFatal: an exception escaped,
@@ -83,9 +110,10 @@ LoopStatus shutdown(Loop& loop) {
         for (TaskBase* t : to_cancel) t->release();
         if (status != LoopStatus::kStopped) return status;
     }
-    const LoopStatus asyncgens = run_task_to_completion(loop);
+    if (!loop.asyncgens().empty()) loop.line_no_task("run.shutdown_asyncgens");
+    const LoopStatus asyncgens = run_task_to_completion(loop, shutdown_asyncgens());
     if (asyncgens != LoopStatus::kStopped) return asyncgens;
-    return run_task_to_completion(loop);
+    return run_task_to_completion(loop, shutdown_step());
 }
 
 // Ends what could not finish: frames destroyed without running, queued callbacks dropped.

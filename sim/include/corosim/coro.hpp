@@ -92,6 +92,9 @@ public:
     }
     const char* name() const noexcept { return name_; }
     void set_name(const char* name) noexcept { name_ = name; }
+    /// Who the final suspend (or an async generator's yield) hops back to.
+    void set_continuation(std::coroutine_handle<> h) noexcept { continuation_ = h; }
+    std::coroutine_handle<> continuation() const noexcept { return continuation_; }
     TaskBase* task() const noexcept { return task_; }
     void set_task(TaskBase* t) noexcept { task_ = t; }
     const std::exception_ptr& error() const noexcept { return error_; }

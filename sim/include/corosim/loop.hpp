@@ -27,6 +27,7 @@ class FutureBase;
 class TaskBase;
 namespace detail {
 struct ContextData;
+class AsyncGenStateBase;
 }
 
 /// A cancellable reference to a callback scheduled with call_soon/call_later/call_at
@@ -131,6 +132,14 @@ public:
     /// Records an invariant violation (check() calls this).
     void add_violation(std::string message);
 
+    /// Async generators seen by the firstiter hook and not finalized, first-iteration order
+    /// (loop._asyncgens, pinned by SEMANTICS H1).
+    const std::vector<detail::AsyncGenStateBase*>& asyncgens() const noexcept { return asyncgens_; }
+    void register_asyncgen(detail::AsyncGenStateBase* g) { asyncgens_.push_back(g); }
+    void unregister_asyncgen(detail::AsyncGenStateBase* g) noexcept {
+        std::erase(asyncgens_, g);
+    }
+
     /// The context code outside any task sees (contextvars).
     detail::ContextData& root_context() noexcept { return *root_context_; }
 
@@ -211,6 +220,7 @@ private:
     std::exception_ptr fatal_;
     ExceptionHandler handler_;
     std::shared_ptr<detail::ContextData> root_context_;
+    std::vector<detail::AsyncGenStateBase*> asyncgens_;
     bool debug_ = false;
     Nanos slow_callback_duration_ = millis(100);
     std::string running_handle_;  // what the running callback's slow report calls it

@@ -47,6 +47,8 @@ void register_conf_groups(Registry& reg);
 void register_conf_runtime(Registry& reg);
 /// Twin of the contextvars program (family `runtime`).
 void register_conf_context(Registry& reg);
+/// Twins of the async generator programs (family `asyncgen_cleanup`).
+void register_conf_asyncgen(Registry& reg);
 
 /// The cancellation fuzz family `cancel_in_finally`.
 void register_cancel_in_finally(Registry& reg);
