@@ -264,12 +264,44 @@ def build_w5(scale):
     return n, cancel_storm, check
 
 
+def build_w6(scale):
+    """Async generator chain: n items pulled through map(filter(source))."""
+    n = _scaled(1_000_000, scale)
+
+    async def source():
+        for i in range(n):
+            yield i
+
+    async def keep(src):
+        async for v in src:
+            if v % 3 != 0:
+                yield v
+
+    async def double(src):
+        async for v in src:
+            yield v * 2
+
+    async def chain():
+        count = total = 0
+        async for v in double(keep(source())):
+            count += 1
+            total += v
+        return count, total
+
+    def check(result, virtual_s):
+        count = sum(1 for i in range(n) if i % 3 != 0)
+        assert result == (count, sum(2 * i for i in range(n) if i % 3 != 0)), result
+
+    return n, chain, check
+
+
 WORKLOADS = {
     "W1": ("pingpong", build_w1),
     "W2": ("yield_storm", build_w2),
     "W3": ("spawn_join", build_w3),
     "W4": ("timers", build_w4),
     "W5": ("cancel_storm", build_w5),
+    "W6": ("asyncgen_chain", build_w6),
 }
 
 

@@ -1,4 +1,4 @@
-// W1-W5: the loop's hot paths (W5: cancellation through try_finally), the same workloads as bench/asyncio_baseline.py runs on CPython.
+// W1-W6: the loop's hot paths (W5: cancellation through try_finally; W6: async generators), the same workloads as bench/asyncio_baseline.py runs on CPython.
 // Items per second are reported as the `items_per_s` counter; bench/compare.py divides them by
 // CPython's. COROSIM_BENCH_SCALE (default 1) scales the counts for smoke runs.
 #include <benchmark/benchmark.h>
@@ -180,11 +180,54 @@ void W5_cancel_storm(benchmark::State& state) {
     finish(state, n, r);
 }
 
+// ---- W6: n items pulled through source -> filter -> map async generators ----
+
+AsyncGen<std::int64_t> w6_source(std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) co_yield i;
+}
+
+AsyncGen<std::int64_t> w6_filter(AsyncGen<std::int64_t> src) {
+    while (auto v = co_await src.next()) {
+        if (*v % 3 != 0) co_yield *v;
+    }
+}
+
+AsyncGen<std::int64_t> w6_map(AsyncGen<std::int64_t> src) {
+    while (auto v = co_await src.next()) co_yield *v * 2;
+}
+
+Coro<void> w6_chain(std::int64_t n) {
+    AsyncGen<std::int64_t> g = w6_map(w6_filter(w6_source(n)));
+    std::int64_t count = 0;
+    std::int64_t total = 0;
+    while (auto v = co_await g.next()) {
+        ++count;
+        total += *v;
+    }
+    std::int64_t expect_count = 0;
+    std::int64_t expect_total = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (i % 3 != 0) {
+            ++expect_count;
+            expect_total += 2 * i;
+        }
+    }
+    check(count == expect_count && total == expect_total, "every item made it through the chain");
+}
+
+void W6_asyncgen_chain(benchmark::State& state) {
+    const std::int64_t n = scaled(1'000'000);
+    RunResult r;
+    for (auto _ : state) r = run([n] { return w6_chain(n); }, quiet());
+    finish(state, n, r);
+}
+
 BENCHMARK(W1_pingpong)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W2_yield_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W3_spawn_join)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W5_cancel_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W6_asyncgen_chain)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 }  // namespace
 }  // namespace corosim

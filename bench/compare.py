@@ -1,4 +1,4 @@
-"""Run corosim's W1-W5 benchmarks and the same workloads on CPython asyncio, side by side.
+"""Run corosim's W1-W6 benchmarks and the same workloads on CPython asyncio, side by side.
 
 usage: compare.py [--bench build/bench/bench_workloads] [--python PATH] [--scale S] [--json]
 
@@ -16,7 +16,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 NAMES = {"W1": "W1_pingpong", "W2": "W2_yield_storm", "W3": "W3_spawn_join", "W4": "W4_timers",
-         "W5": "W5_cancel_storm"}
+         "W5": "W5_cancel_storm", "W6": "W6_asyncgen_chain"}
 
 
 def default_python():
@@ -51,7 +51,7 @@ def main():
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "bench", "bench_workloads"))
     ap.add_argument("--python", default=default_python())
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--only", default="W1,W2,W3,W4,W5")
+    ap.add_argument("--only", default="W1,W2,W3,W4,W5,W6")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]

@@ -9,8 +9,7 @@ AsyncGenStateBase::~AsyncGenStateBase() {
     if (frame_) std::exchange(frame_, {}).destroy();
 }
 
-void AsyncGenStateBase::first_iteration() {
-    if (hooks_called_) return;
+void AsyncGenStateBase::call_first_iteration_hook() {
     hooks_called_ = true;
     Loop* l = Loop::current();
     if (l == nullptr) return;
@@ -18,14 +17,6 @@ void AsyncGenStateBase::first_iteration() {
     l->line(std::string("asyncgen.firstiter name=") + qualname());
     loop = l;
     l->register_asyncgen(this);
-}
-
-void AsyncGenStateBase::resume_from(std::coroutine_handle<> caller, TaskBase* task) noexcept {
-    running = true;
-    yielded_ = false;
-    promise_->set_task(task);
-    promise_->set_continuation(caller);
-    hop_to(task, frame_);
 }
 
 namespace {

@@ -49,9 +49,17 @@ public:
     const char* qualname() const noexcept { return promise_->name(); }
 
     /// Fires the firstiter hook once (on the first anext/asend/athrow/aclose call).
-    void first_iteration();
-    /// The state a resume starts from: checks, then hops into the frame from `caller`.
-    void resume_from(std::coroutine_handle<> caller, TaskBase* task) noexcept;
+    void first_iteration() {
+        if (!hooks_called_) call_first_iteration_hook();
+    }
+    /// Hops into the frame from `caller`, inside `task` (inline: W6's hot path).
+    void resume_from(std::coroutine_handle<> caller, TaskBase* task) noexcept {
+        running = true;
+        yielded_ = false;
+        promise_->set_task(task);
+        promise_->set_continuation(caller);
+        hop_to(task, frame_);
+    }
     bool started() const noexcept { return promise_->state() != CoroState::kCreated; }
     bool finished() const noexcept { return promise_->state() == CoroState::kClosed && !yielded_; }
 
@@ -65,6 +73,7 @@ public:
     Loop* loop = nullptr;        // the loop whose hooks saw it (registration)
 
 private:
+    void call_first_iteration_hook();
     std::coroutine_handle<> frame_;
     PromiseBase* promise_;
     std::uint32_t refs_ = 0;
@@ -94,9 +103,10 @@ public:
             p->state->yielded_ = true;
             hop_to(p->task(), p->continuation());
         }
+        // Resumed only by an AgenAwaiter's hop, never by a task step, so no step exception can
+        // be pending here; athrow()/aclose() deliver theirs through throw_in.
         std::optional<T> await_resume() const {
             if (p->state->throw_in) std::rethrow_exception(std::exchange(p->state->throw_in, nullptr));
-            if (p->task() != nullptr) rethrow_pending(p->task());
             return std::exchange(p->state->sent, std::nullopt);
         }
     };
