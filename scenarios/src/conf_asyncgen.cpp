@@ -1,6 +1,9 @@
 // conf_asyncgen.cpp: twins of the async generator conformance programs
 // (tests/conformance/programs/asyncgen_*.py).
+#include <exception>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "corosim/corosim.hpp"
 #include "corosim/scenarios/registry.hpp"
@@ -72,12 +75,279 @@ Coro<void> asyncgen_basic() {
     trace("end");
 }
 
+// ---- asyncgen_athrow_aclose ----
+
+AsyncGen<std::int64_t> aa_gen(std::string tag) {
+    std::exception_ptr err;
+    try {
+        trace("gen.start", {{"tag", tag}});
+        std::exception_ptr key;
+        try {
+            co_yield std::int64_t{1};
+        } catch (const KeyError&) {
+            key = std::current_exception();
+        }
+        if (key) {
+            trace("gen.caught", {{"tag", tag}, {"exc", key}});
+            co_yield std::int64_t{2};
+        }
+        co_yield std::int64_t{3};
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally", {{"tag", tag}});
+    co_await sleep(seconds(1));
+    trace("gen.finally.end", {{"tag", tag}});
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> asyncgen_athrow_aclose() {
+    {
+        AsyncGen<std::int64_t> g = aa_gen("a").qualname("gen");
+        std::int64_t v = co_await g.anext();
+        trace("next", {{"value", v}});
+        std::int64_t t = co_await g.athrow(std::make_exception_ptr(KeyError("k")));
+        trace("athrow", {{"value", t}});
+        try {
+            (void)co_await g.athrow(std::make_exception_ptr(ValueError("v")));
+        } catch (const ValueError&) {
+            trace("athrow.escaped", {{"exc", std::current_exception()}});
+        }
+        try {
+            (void)co_await g.anext();
+        } catch (const StopAsyncIteration&) {
+            trace("after.escape", {{"exc", std::current_exception()}});
+        }
+    }
+    {
+        AsyncGen<std::int64_t> g = aa_gen("b").qualname("gen");
+        std::int64_t v = co_await g.anext();
+        trace("next", {{"value", v}});
+        auto closer = g.aclose();
+        co_await closer;
+        trace("aclose", {{"value", None}});
+        co_await g.aclose();
+        trace("aclose.again", {{"value", None}});
+        try {
+            co_await closer;
+        } catch (const RuntimeError&) {
+            trace("aclose.reuse", {{"exc", std::current_exception()}});
+        }
+    }
+    {
+        AsyncGen<std::int64_t> g = aa_gen("c").qualname("gen");
+        co_await g.aclose();
+        trace("aclose.unstarted", {{"value", None}});
+        std::optional<std::int64_t> d = co_await g.next();
+        trace("next.unstarted", {{"value", d ? std::to_string(*d) : std::string("exhausted")}});
+    }
+}
+
+// ---- asyncgen_ignored_exit ----
+
+AsyncGen<std::int64_t> ie_gen() {
+    std::exception_ptr err;
+    try {
+        co_yield std::int64_t{1};
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally");
+    co_await sleep(seconds(1));
+    trace("gen.finally.yield");
+    co_yield std::int64_t{2};
+    trace("gen.after");
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> asyncgen_ignored_exit() {
+    {
+        AsyncGen<std::int64_t> g = ie_gen().qualname("gen");
+        std::int64_t v = co_await g.anext();
+        trace("next", {{"value", v}});
+        try {
+            co_await g.aclose();
+        } catch (const RuntimeError&) {
+            trace("aclose", {{"exc", std::current_exception()}});
+        }
+        try {
+            std::int64_t w = co_await g.anext();
+            trace("next.after", {{"value", w}});
+        } catch (const BaseException&) {
+            trace("next.after", {{"exc", std::current_exception()}});
+        }
+        co_await g.aclose();
+        trace("aclose.again", {{"value", None}});
+    }
+    trace("freed");
+}
+
+// ---- asyncgen_already_running ----
+
+AsyncGen<std::int64_t> ar_gen() {
+    std::exception_ptr err;
+    try {
+        for (std::int64_t i = 0; i < 3; ++i) {
+            trace("gen.slow", {{"i", i}});
+            co_await sleep(seconds(1));
+            co_yield i;
+        }
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally");
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> ar_consumer(AsyncGen<std::int64_t> g) {
+    std::int64_t v = co_await g.anext();
+    trace("consumer.got", {{"value", v}});
+}
+
+Coro<void> asyncgen_already_running() {
+    AsyncGen<std::int64_t> g = ar_gen().qualname("gen");
+    Task<void> t = create_task(ar_consumer(g));
+    co_await sleep(0);
+    {
+        auto aw = g.anext();
+        trace("made", {{"how", "anext"}});
+        try {
+            (void)co_await aw;
+        } catch (const RuntimeError&) {
+            trace("refused", {{"how", "anext"}, {"exc", std::current_exception()}});
+        }
+    }
+    {
+        auto aw = g.asend(std::nullopt);
+        trace("made", {{"how", "asend"}});
+        try {
+            (void)co_await aw;
+        } catch (const RuntimeError&) {
+            trace("refused", {{"how", "asend"}, {"exc", std::current_exception()}});
+        }
+    }
+    {
+        auto aw = g.athrow(std::make_exception_ptr(KeyError("k")));
+        trace("made", {{"how", "athrow"}});
+        try {
+            (void)co_await aw;
+        } catch (const RuntimeError&) {
+            trace("refused", {{"how", "athrow"}, {"exc", std::current_exception()}});
+        }
+    }
+    {
+        auto aw = g.aclose();
+        trace("made", {{"how", "aclose"}});
+        try {
+            co_await aw;
+        } catch (const RuntimeError&) {
+            trace("refused", {{"how", "aclose"}, {"exc", std::current_exception()}});
+        }
+    }
+    co_await t;
+    std::int64_t v = co_await g.anext();
+    trace("main.got", {{"value", v}});
+    co_await g.aclose();
+    trace("end");
+}
+
+// ---- asyncgen_finalize ----
+
+AsyncGen<std::int64_t> fz_gen() {
+    std::exception_ptr err;
+    try {
+        for (std::int64_t i = 0; i < 10; ++i) co_yield i;
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally");
+    co_await sleep(seconds(1));
+    trace("gen.finally.end");
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> asyncgen_finalize() {
+    {
+        AsyncGen<std::int64_t> g = fz_gen().qualname("gen");
+        while (auto v = co_await g.next()) {
+            trace("item", {{"v", *v}});
+            if (*v == 1) break;
+        }
+        trace("broke");
+    }  // del g
+    trace("dropped");
+    for (std::int64_t n = 1; n < 4; ++n) {
+        co_await sleep(0);
+        trace("tick", {{"n", n}});
+    }
+    co_await sleep(seconds(2));
+    trace("end");
+}
+
+// ---- asyncgen_shutdown ----
+
+AsyncGen<std::string> sd_gen(std::string tag, Nanos delay) {
+    std::exception_ptr err;
+    try {
+        co_yield tag;
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally", {{"tag", tag}});
+    co_await sleep(delay);
+    trace("gen.finally.end", {{"tag", tag}});
+    if (tag == "a") throw ValueError(tag);
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> sd_sleeper() {
+    std::exception_ptr err;
+    try {
+        co_await sleep(seconds(10));
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("sleeper.finally");
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> asyncgen_shutdown() {
+    AsyncGen<std::string> a = sd_gen("a", millis(500)).qualname("gen");
+    AsyncGen<std::string> b = sd_gen("b", seconds(1)).qualname("gen");
+    // KEEP (a module-level list): held by a far timer the loop discards at teardown, after
+    // `gc label=end`, so main's return does not finalize them.
+    std::vector<AsyncGen<std::string>> keep{a, b};
+    running_loop().call_later(seconds(1'000'000), [keep] { (void)keep; });
+    std::string vb = co_await b.anext();
+    trace("next", {{"value", vb}});
+    std::string va = co_await a.anext();
+    trace("next", {{"value", va}});
+    (void)create_task(sd_sleeper());
+    co_await sleep(0);
+    trace("main.end");
+}
+
 }  // namespace
 
 void register_conf_asyncgen(Registry& reg) {
     reg.add({"asyncgen_basic", "asyncgen_cleanup", "async for, anext with and without default, asend, StopAsyncIteration",
              {},
              [](const Context&) { return asyncgen_basic(); }});
+    reg.add({"asyncgen_athrow_aclose", "asyncgen_cleanup",
+             "athrow caught and uncaught, aclose with an awaiting finally, reused aclose awaitable", {},
+             [](const Context&) { return asyncgen_athrow_aclose(); }});
+    reg.add({"asyncgen_ignored_exit", "asyncgen_cleanup",
+             "a generator yielding while closed: RuntimeError, then anext resumes it", {},
+             [](const Context&) { return asyncgen_ignored_exit(); }});
+    reg.add({"asyncgen_already_running", "asyncgen_cleanup",
+             "anext/asend/athrow/aclose refused while another task drives the generator", {},
+             [](const Context&) { return asyncgen_already_running(); }});
+    reg.add({"asyncgen_finalize", "asyncgen_cleanup",
+             "a generator dropped mid-iteration: finalizer hook, aclose task runs its finally", {},
+             [](const Context&) { return asyncgen_finalize(); }});
+    reg.add({"asyncgen_shutdown", "asyncgen_cleanup",
+             "generators left open at the end: shutdown_asyncgens closes them, errors reported", {},
+             [](const Context&) { return asyncgen_shutdown(); }});
 }
 
 }  // namespace corosim::scenarios

@@ -134,6 +134,13 @@ public:
 
     bool await_ready() {
         AsyncGenStateBase& s = *st_;
+        if (awaited_) {
+            early_ = std::make_exception_ptr(RuntimeError(
+                mode_ == Mode::kThrow || mode_ == Mode::kClose ? "cannot reuse already awaited aclose()/athrow()"
+                                                               : "cannot reuse already awaited __anext__()/asend()"));
+            return true;
+        }
+        awaited_ = true;
         if (s.running) {
             early_ = std::make_exception_ptr(
                 RuntimeError(std::string(method()) + "(): asynchronous generator is already running"));
@@ -148,7 +155,9 @@ public:
             s.throw_in = std::make_exception_ptr(GeneratorExit());
             return false;
         }
-        if (s.finished() || s.closed) {
+        // ag_closed is checked by athrow()/aclose() only: anext after an ignored GeneratorExit
+        // resumes the generator (a generator closed before it started stays exhausted).
+        if (s.finished() || (s.closed && (mode_ == Mode::kThrow || !s.started()))) {
             exhausted_ = true;
             return true;
         }
@@ -208,9 +217,9 @@ private:
     // raised (once), or what aclose() must raise.
     std::optional<T> outcome() {
         AsyncGenStateBase& s = *st_;
-        s.running = false;
-        if (early_) std::rethrow_exception(early_);
+        if (early_) std::rethrow_exception(early_);  // refused: whoever is running it still is
         if (exhausted_) return std::nullopt;
+        s.running = false;
         if (mode_ == Mode::kClose) {
             s.closed = true;
             if (s.yielded_) {
@@ -224,7 +233,7 @@ private:
             s.yielded_ = false;
             return std::move(st_->value);
         }
-        if (auto e = s.promise()->error(); e && !s.closed) {
+        if (auto e = s.promise()->error()) {
             s.closed = true;
             std::rethrow_exception(e);
         }
@@ -238,6 +247,7 @@ private:
     std::exception_ptr exc_;
     std::exception_ptr early_;
     bool exhausted_ = false;
+    bool awaited_ = false;  // an awaitable can be awaited once (CPython's awaitable state)
 };
 
 }  // namespace detail
