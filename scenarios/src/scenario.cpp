@@ -124,6 +124,7 @@ void register_builtin(Registry& reg) {
     register_taskgroup_errors(reg);
     register_timeouts(reg);
     register_planted_bugs(reg);
+    register_runtime_families(reg);
 }
 
 Registry& user_registry() {

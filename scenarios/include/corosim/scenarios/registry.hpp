@@ -60,6 +60,9 @@ void register_timeouts(Registry& reg);
 /// The planted-bug family: realistic mistakes only some schedules expose.
 void register_planted_bugs(Registry& reg);
 
+/// The `sync_primitives`, `contextvars` and `blocking_call` fuzz families.
+void register_runtime_families(Registry& reg);
+
 /// A registry holding the built-in scenarios.
 const Registry& builtin_registry();
 

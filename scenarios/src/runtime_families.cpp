@@ -1,0 +1,144 @@
+// runtime_families.cpp: fuzz families for issue 5's runtime pieces, with parameters and
+// invariants that hold for every schedule: `sync_primitives` (a bounded Queue between
+// producers and consumers some of which are cancelled; a Lock-guarded counter), `contextvars`
+// (tasks isolated by their copied contexts) and `blocking_call` (timers due during a blocking
+// call fire late, in order).
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "corosim/corosim.hpp"
+#include "corosim/scenarios/registry.hpp"
+
+namespace corosim::scenarios {
+
+namespace {
+
+// ---- sync_primitives: queue_handoff ----
+
+struct Ledger {
+    std::vector<std::int64_t> consumed;
+    std::int64_t guarded = 0;    // updated under the Lock with an await in between
+    std::int64_t completed = 0;  // critical sections that ran to the end
+};
+
+Coro<void> producer(Queue<std::int64_t> q, std::int64_t first, std::int64_t count) {
+    for (std::int64_t i = 0; i < count; ++i) {
+        Coro<void> put = q.put(first + i);
+        co_await std::move(put);
+    }
+}
+
+Coro<void> critical_section(Lock&, std::shared_ptr<Ledger> ledger) {
+    const std::int64_t before = ledger->guarded;
+    co_await sleep(0);  // safe: the lock is held
+    ledger->guarded = before + 1;
+    ++ledger->completed;
+}
+
+Coro<void> count_item(std::shared_ptr<Ledger> ledger, Lock lock) {
+    co_await async_with(lock, &critical_section, ledger);  // released even when cancelled
+}
+
+Coro<void> item_done(Queue<std::int64_t> q) {
+    q.task_done();
+    co_return;
+}
+
+Coro<void> consumer(Queue<std::int64_t> q, Lock lock, std::shared_ptr<Ledger> ledger) {
+    for (;;) {
+        Coro<std::int64_t> get = q.get();
+        const std::int64_t v = co_await std::move(get);
+        ledger->consumed.push_back(v);  // recorded before any other await: never lost
+        co_await try_finally(count_item(ledger, lock), &item_done, q);
+    }
+}
+
+Coro<void> queue_handoff(Context c) {
+    const auto producers = c.get("producers");
+    const auto items = c.get("items");
+    Queue<std::int64_t> q(static_cast<int>(c.get("maxsize")));
+    Lock lock;
+    auto ledger = std::make_shared<Ledger>();
+    std::vector<Task<void>> consumers;
+    for (std::int64_t i = 0; i < c.get("consumers"); ++i) consumers.push_back(create_task(consumer(q, lock, ledger)));
+    std::vector<Task<void>> ps;
+    for (std::int64_t p = 0; p < producers; ++p) ps.push_back(create_task(producer(q, p * items, items)));
+    // Cancel a consumer now and then; a fresh one takes its place.
+    for (std::int64_t k = 0; k < c.get("cancellations"); ++k) {
+        co_await sleep(0);
+        consumers[static_cast<std::size_t>(k) % consumers.size()].cancel();
+        consumers[static_cast<std::size_t>(k) % consumers.size()] = create_task(consumer(q, lock, ledger));
+    }
+    for (auto& p : ps) co_await p;
+    Coro<void> join = q.join();
+    co_await std::move(join);
+    for (auto& t : consumers) t.cancel();
+    std::vector<std::int64_t> got = ledger->consumed;
+    std::sort(got.begin(), got.end());
+    std::vector<std::int64_t> expected;
+    for (std::int64_t v = 0; v < producers * items; ++v) expected.push_back(v);
+    check(got == expected, "every item is consumed exactly once, cancellations notwithstanding");
+    check(ledger->guarded == ledger->completed, "the Lock-guarded counter loses no update");
+}
+
+// ---- contextvars: context_isolation ----
+
+const ContextVar<std::int64_t> request_id("request_id", std::int64_t{-1});
+
+Coro<void> handler(std::int64_t id, std::int64_t hops, std::shared_ptr<std::int64_t> mismatches) {
+    request_id.set(id);
+    for (std::int64_t h = 0; h < hops; ++h) {
+        co_await sleep(0);
+        if (request_id.get() != id) ++*mismatches;
+    }
+}
+
+Coro<void> context_isolation(Context c) {
+    auto mismatches = std::make_shared<std::int64_t>(0);
+    request_id.set(1000);
+    std::vector<Task<void>> tasks;
+    for (std::int64_t i = 0; i < c.get("tasks"); ++i) tasks.push_back(create_task(handler(i, c.get("hops"), mismatches)));
+    for (auto& t : tasks) co_await t;
+    check(*mismatches == 0, "a task only ever sees its own value");
+    check(request_id.get() == 1000, "children's sets never reach the parent");
+}
+
+// ---- blocking_call: late timers ----
+
+Coro<void> late_timers(Context c) {
+    Loop& loop = running_loop();
+    auto fired = std::make_shared<std::vector<Nanos>>();
+    for (std::int64_t i = 1; i <= c.get("timers"); ++i) {
+        loop.call_later(millis(i * c.get("spacing_ms")), [fired, &loop] { fired->push_back(loop.time()); });
+    }
+    const Nanos start = loop.time();
+    blocking(millis(c.get("block_ms")));
+    co_await sleep(millis(c.get("timers") * c.get("spacing_ms") + 1));
+    check(std::is_sorted(fired->begin(), fired->end()), "timers fire in time order");
+    check(fired->empty() || fired->front() >= start + millis(c.get("block_ms")),
+          "no timer fires while a blocking call holds the loop");
+    check(static_cast<std::int64_t>(fired->size()) == c.get("timers"), "every timer fires");
+}
+
+}  // namespace
+
+void register_runtime_families(Registry& reg) {
+    reg.add({"queue_handoff", "sync_primitives",
+             "producers and consumers share a bounded Queue; cancelled consumers lose no item",
+             {{"producers", 1, 4, 2, "producer tasks"},
+              {"consumers", 1, 4, 2, "consumer tasks"},
+              {"items", 1, 30, 10, "items per producer"},
+              {"maxsize", 0, 5, 2, "queue bound (0: unbounded)"},
+              {"cancellations", 0, 6, 2, "consumers cancelled and replaced"}},
+             [](const Context& c) { return queue_handoff(c); }});
+    reg.add({"context_isolation", "contextvars", "tasks set a ContextVar and only ever see their own value",
+             {{"tasks", 1, 10, 4, "tasks"}, {"hops", 0, 10, 3, "yields each task makes"}},
+             [](const Context& c) { return context_isolation(c); }});
+    reg.add({"late_timers", "blocking_call", "timers due during a blocking call fire after it, in order",
+             {{"timers", 0, 10, 4, "timers"}, {"spacing_ms", 1, 500, 100, "gap between timers"},
+              {"block_ms", 0, 3000, 250, "length of the blocking call"}},
+             [](const Context& c) { return late_timers(c); }});
+}
+
+}  // namespace corosim::scenarios
