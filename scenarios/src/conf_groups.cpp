@@ -13,17 +13,6 @@ namespace {
 COROSIM_DEFINE_EXCEPTION(OSError, Exception);
 COROSIM_DEFINE_EXCEPTION(ZeroDivisionError, Exception);
 
-// An exception whose single argument is an int: `ValueError(1)`, not `ValueError('1')`.
-template <class E>
-class IntArg : public E {
-public:
-    explicit IntArg(long v) : E(std::to_string(v)), v_(v) {}
-    std::string repr() const override { return std::string(this->type_name()) + "(" + std::to_string(v_) + ")"; }
-
-private:
-    long v_;
-};
-
 template <class E>
 std::exception_ptr ep(E e) {
     return std::make_exception_ptr(std::move(e));
@@ -55,13 +44,13 @@ void eg_attempt(const std::string& label, const std::function<std::exception_ptr
 
 Coro<void> exception_groups() {
     eg_attempt("eg.base", [] { return ep(ExceptionGroup("m", {ep(KeyboardInterrupt())})); });
-    eg_attempt("beg.exc", [] { return make_exception_group("m", {ep(IntArg<ValueError>(1))}); });
+    eg_attempt("beg.exc", [] { return make_exception_group("m", {ep(with_int_arg<ValueError>(1))}); });
     eg_attempt("beg.base",
-               [] { return make_exception_group("m", {ep(IntArg<ValueError>(1)), ep(KeyboardInterrupt())}); });
+               [] { return make_exception_group("m", {ep(with_int_arg<ValueError>(1)), ep(KeyboardInterrupt())}); });
     eg_attempt("eg.empty", [] { return ep(ExceptionGroup("m", {})); });
     std::exception_ptr eg = ep(ExceptionGroup(
-        "top", {ep(IntArg<ValueError>(1)), ep(ExceptionGroup("sub", {ep(IntArg<TypeError>(2)), ep(IntArg<ValueError>(3))})),
-                ep(IntArg<KeyError>(4))}));
+        "top", {ep(with_int_arg<ValueError>(1)), ep(ExceptionGroup("sub", {ep(with_int_arg<TypeError>(2)), ep(with_int_arg<ValueError>(3))})),
+                ep(with_int_arg<KeyError>(4))}));
     const ExceptionGroupBase* g = as_group(eg);
     trace("str", {{"s", g->group_message() + " (" + std::to_string(g->exceptions().size()) + " sub-exceptions)"},
                   {"exceptions", tuple_repr(g->exceptions())}});
@@ -90,7 +79,7 @@ Coro<void> exception_groups() {
                             {"none", tuple_repr({none.first, none.second})}});
     }
     trace("subgroup", {{"sub", subgroup(eg, instance_of<TypeError, KeyError>())}});
-    std::exception_ptr d = derive(eg, {ep(IntArg<ZeroDivisionError>(5))});
+    std::exception_ptr d = derive(eg, {ep(with_int_arg<ZeroDivisionError>(5))});
     trace("derive", {{"d", chain(d)}, {"type", type_name(d)}});
 
     try {
@@ -106,7 +95,7 @@ Coro<void> exception_groups() {
         trace("propagated", {{"exc", chain(std::current_exception())}});
     }
     try {
-        except_star(ep(ExceptionGroup("one", {ep(IntArg<ValueError>(6))})),
+        except_star(ep(ExceptionGroup("one", {ep(with_int_arg<ValueError>(6))})),
                     {on<ValueError>([](const std::exception_ptr&) { throw KeyError("only"); })});
     } catch (const KeyError&) {
         trace("single", {{"exc", chain(std::current_exception())}});

@@ -15,17 +15,6 @@ namespace corosim::scenarios {
 
 namespace {
 
-// An exception whose single argument is an int: `ValueError(1)`, not `ValueError('1')`.
-template <class E>
-class IntArg : public E {
-public:
-    explicit IntArg(long v) : E(std::to_string(v)), v_(v) {}
-    std::string repr() const override { return std::string(this->type_name()) + "(" + std::to_string(v_) + ")"; }
-
-private:
-    long v_;
-};
-
 // ---- sync_event_lock ----
 
 Coro<void> sel_ev_waiter(sync::Event ev, std::string tag) {
@@ -445,7 +434,7 @@ Coro<void> exception_handler_twin() {
     loop.call_soon(
         [] {
             trace("bad", {{"n", 1}});
-            throw IntArg<ValueError>(1);
+            throw with_int_arg<ValueError>(1);
         },
         "bad(1)");
     co_await sleep(0);
@@ -459,7 +448,7 @@ Coro<void> exception_handler_twin() {
     loop.call_soon(
         [] {
             trace("bad", {{"n", 2}});
-            throw IntArg<ValueError>(2);
+            throw with_int_arg<ValueError>(2);
         },
         "bad(2)");
     co_await sleep(0);

@@ -256,17 +256,6 @@ Coro<void> taskgroup_in_timeout() {
 
 COROSIM_DEFINE_EXCEPTION(Halt, BaseException);
 
-// An exception whose single argument is an int: `SystemExit(3)`, not `SystemExit('3')`.
-template <class E>
-class IntArg : public E {
-public:
-    explicit IntArg(long v) : E(std::to_string(v)), v_(v) {}
-    std::string repr() const override { return std::string(this->type_name()) + "(" + std::to_string(v_) + ")"; }
-
-private:
-    long v_;
-};
-
 Coro<void> tbe_child(std::exception_ptr exc) {
     co_await sleep(seconds(1));
     std::rethrow_exception(exc);
@@ -296,7 +285,7 @@ Coro<void> taskgroup_base_error() {
     } catch (const ExceptionGroupBase&) {
         trace("group", {{"exc", std::current_exception()}});
     }
-    co_await try_finally(async_with(TaskGroup(), &tbe_body, std::make_exception_ptr(IntArg<SystemExit>(3))), &tbe_finally);
+    co_await try_finally(async_with(TaskGroup(), &tbe_body, std::make_exception_ptr(with_int_arg<SystemExit>(3))), &tbe_finally);
 }
 
 }  // namespace

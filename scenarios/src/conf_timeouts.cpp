@@ -298,19 +298,9 @@ Coro<void> gather_basic_main() {
 
 // ---- wait_modes ----
 
-// ValueError(d) with an int argument: repr `ValueError(2)`.
-class IntValueError : public ValueError {
-public:
-    explicit IntValueError(std::int64_t v) : ValueError(std::to_string(v)), v_(v) {}
-    std::string repr() const override { return "ValueError(" + std::to_string(v_) + ")"; }
-
-private:
-    std::int64_t v_;
-};
-
 Coro<std::int64_t> wm_job(std::int64_t d, bool fail) {
     co_await sleep(seconds(d));
-    if (fail) throw IntValueError(d);
+    if (fail) throw with_int_arg<ValueError>(static_cast<long>(d));
     co_return d;
 }
 

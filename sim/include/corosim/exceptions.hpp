@@ -71,6 +71,14 @@ COROSIM_DEFINE_EXCEPTION(StopAsyncIteration, Exception);
 /// asyncio.InvalidStateError, e.g. set_result on a finished future.
 COROSIM_DEFINE_EXCEPTION(InvalidStateError, Exception);
 
+/// `E(v)` with an int argument, as Python writes `ValueError(2)` (not `ValueError('2')`).
+template <class E>
+E with_int_arg(long v) {
+    E e(std::to_string(v));
+    e.set_arg_repr(std::to_string(v));
+    return e;
+}
+
 /// Python's repr of a str: single quotes unless the text holds ' and no ".
 std::string py_str_repr(std::string_view s);
 
