@@ -142,3 +142,137 @@ void register_runtime_families(Registry& reg) {
 }
 
 }  // namespace corosim::scenarios
+
+namespace corosim::scenarios {
+
+namespace {
+
+// ---- unawaited: dropped coroutine objects warn once each and never run ----
+
+Coro<void> body_counter(std::shared_ptr<std::int64_t> ran) {
+    ++*ran;
+    co_return;
+}
+
+Coro<void> dropped_coroutines(Context c) {
+    Loop& loop = running_loop();
+    auto ran = std::make_shared<std::int64_t>(0);
+    std::int64_t awaited = 0;
+    std::int64_t dropped = 0;
+    for (std::int64_t i = 0; i < c.get("count"); ++i) {
+        Coro<void> coro = body_counter(ran);
+        if (i % c.get("await_every") == 0) {
+            co_await std::move(coro);
+            ++awaited;
+        } else if (i % 2 == 0) {
+            // Closed, not dropped, in a plain callback: close() on an unstarted coroutine does not
+            // warn (A4).
+            auto holder = std::make_shared<Coro<void>>(std::move(coro));
+            loop.call_soon([holder] { holder->close(); }, "close()");
+        } else {
+            ++dropped;
+        }
+        co_await sleep(0);
+    }
+    check(*ran == awaited, "a coroutine that is never awaited never runs");
+    check(loop.never_awaited_warnings() == static_cast<std::uint64_t>(dropped),
+          "each dropped coroutine warns exactly once (closed ones do not)");
+}
+
+// ---- never_retrieved: failed fire-and-forget tasks are reported, retrieved ones are not ----
+
+Coro<void> maybe_fail(bool fail) {
+    co_await sleep(0);
+    if (fail) throw ValueError("lost");
+}
+
+Coro<void> fire_and_forget(Context c) {
+    Loop& loop = running_loop();
+    std::int64_t expected = 0;
+    std::vector<Task<void>> kept;
+    for (std::int64_t i = 0; i < c.get("tasks"); ++i) {
+        const bool fail = ((c.get("failing") >> i) & 1) != 0;
+        const bool retrieve = ((c.get("retrieved") >> i) & 1) != 0;
+        Task<void> t = create_task(maybe_fail(fail));
+        if (retrieve) {
+            kept.push_back(t);
+        } else if (fail) {
+            ++expected;  // dropped here: reported when it finishes and is freed
+        }
+    }
+    for (auto& t : kept) {
+        try {
+            co_await t;
+        } catch (const ValueError&) {
+        }
+    }
+    co_await sleep(0);
+    co_await sleep(0);
+    check(loop.unretrieved_reports() == static_cast<std::uint64_t>(expected),
+          "exactly the failed tasks nobody retrieved are reported");
+}
+
+// ---- asyncgen_cleanup: abandoned generators are finalized once ----
+
+struct GenLog {
+    std::int64_t started = 0;
+    std::int64_t finalized = 0;
+};
+
+AsyncGen<std::int64_t> resource_gen(std::int64_t n, std::shared_ptr<GenLog> log) {
+    ++log->started;
+    std::exception_ptr failed;
+    try {
+        for (std::int64_t i = 0; i < n; ++i) {
+            co_yield i;
+            co_await sleep(0);
+        }
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    co_await sleep(0);  // the cleanup awaits (releasing a resource)
+    ++log->finalized;
+    if (failed) std::rethrow_exception(failed);
+}
+
+Coro<void> use_gen(AsyncGen<std::int64_t> g, std::int64_t take, bool close) {
+    for (std::int64_t i = 0; i < take; ++i) {
+        if (!co_await g.next()) break;
+    }
+    if (close) {
+        auto closing = g.aclose();
+        co_await closing;
+    }
+}
+
+Coro<void> abandoned_generators(Context c) {
+    auto log = std::make_shared<GenLog>();
+    std::vector<Task<void>> users;
+    for (std::int64_t i = 0; i < c.get("generators"); ++i) {
+        const bool close = ((c.get("closed") >> i) & 1) != 0;
+        users.push_back(create_task(use_gen(resource_gen(c.get("items"), log), (i * 7 + 3) % (c.get("items") + 2), close)));
+    }
+    for (auto& u : users) co_await u;
+    for (int i = 0; i < 4; ++i) co_await sleep(0);  // the finalizer hook's aclose() tasks run
+    check(log->finalized == log->started, "every started generator's cleanup runs exactly once");
+}
+
+}  // namespace
+
+void register_diagnostic_families(Registry& reg) {
+    reg.add({"dropped_coroutines", "unawaited", "coroutines dropped unawaited warn once each and never run",
+             {{"count", 0, 12, 6, "coroutine objects made"}, {"await_every", 1, 4, 3, "every k-th is awaited"}},
+             [](const Context& c) { return dropped_coroutines(c); }});
+    reg.add({"fire_and_forget", "never_retrieved", "failed tasks nobody retrieved are reported once, others never",
+             {{"tasks", 1, 8, 4, "tasks"},
+              {"failing", 0, 255, 5, "bitmask: tasks that raise"},
+              {"retrieved", 0, 255, 1, "bitmask: tasks whose outcome main awaits"}},
+             [](const Context& c) { return fire_and_forget(c); }});
+    reg.add({"abandoned_generators", "asyncgen_cleanup",
+             "async generators consumed partly, closed or abandoned; each cleanup runs once",
+             {{"generators", 1, 6, 3, "generators"}, {"items", 0, 6, 3, "items each yields"},
+              {"closed", 0, 63, 1, "bitmask: users that aclose() explicitly"}},
+             [](const Context& c) { return abandoned_generators(c); }});
+}
+
+}  // namespace corosim::scenarios

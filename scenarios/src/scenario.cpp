@@ -125,6 +125,7 @@ void register_builtin(Registry& reg) {
     register_timeouts(reg);
     register_planted_bugs(reg);
     register_runtime_families(reg);
+    register_diagnostic_families(reg);
 }
 
 Registry& user_registry() {

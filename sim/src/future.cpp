@@ -13,6 +13,7 @@ void FutureBase::report_unretrieved(const char* kind, const std::string& self) n
     // outlives its run has no one left to tell.
     if (!log_traceback_ || !exc_ || Loop::current() != loop_) return;
     log_traceback_ = false;
+    loop_->count_unretrieved();
     try {
         loop_->call_exception_handler({std::string(kind) + " exception was never retrieved", exc_, {{"future", self}}});
     } catch (...) {

@@ -32,6 +32,7 @@ bool current_exception_is_fatal() noexcept {
 
 void warn_never_awaited(const char* name) {
     if (Loop* loop = Loop::current()) {
+        loop->count_never_awaited();
         loop->line(std::string("warning category=RuntimeWarning message=coroutine '") + name + "' was never awaited");
     }
 }

@@ -123,6 +123,13 @@ public:
     /// Records a conformance line attributed to no task.
     void line_no_task(std::string_view text);
 
+    /// How many "coroutine ... was never awaited" warnings and "... exception was never
+    /// retrieved" reports this run produced (scenarios check their own diagnostics with these).
+    std::uint64_t never_awaited_warnings() const noexcept { return never_awaited_; }
+    std::uint64_t unretrieved_reports() const noexcept { return unretrieved_; }
+    void count_never_awaited() noexcept { ++never_awaited_; }
+    void count_unretrieved() noexcept { ++unretrieved_; }
+
     /// The choices made at choice points with >= 2 options, in order (the replay input).
     const std::vector<std::uint32_t>& choices() const noexcept { return choices_; }
     /// Callbacks run so far.
@@ -221,6 +228,8 @@ private:
     ExceptionHandler handler_;
     std::shared_ptr<detail::ContextData> root_context_;
     std::vector<detail::AsyncGenStateBase*> asyncgens_;
+    std::uint64_t never_awaited_ = 0;
+    std::uint64_t unretrieved_ = 0;
     bool debug_ = false;
     Nanos slow_callback_duration_ = millis(100);
     std::string running_handle_;  // what the running callback's slow report calls it

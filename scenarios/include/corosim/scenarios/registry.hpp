@@ -62,6 +62,8 @@ void register_planted_bugs(Registry& reg);
 
 /// The `sync_primitives`, `contextvars` and `blocking_call` fuzz families.
 void register_runtime_families(Registry& reg);
+/// The `unawaited`, `never_retrieved` and `asyncgen_cleanup` fuzz families.
+void register_diagnostic_families(Registry& reg);
 
 /// A registry holding the built-in scenarios.
 const Registry& builtin_registry();
