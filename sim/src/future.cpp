@@ -39,6 +39,16 @@ void FutureBase::remove_callbacks_for(void* a) noexcept {
     });
 }
 
+void FutureBase::discard_callbacks() noexcept {
+    // Callbacks may hold references to this future (a task's own done callback, say), so
+    // move them out before releasing anything.
+    detail::Callback first = std::exchange(first_cb_, {});
+    std::vector<detail::Callback> more = std::move(more_cbs_);
+    more_cbs_.clear();
+    if (first.fn) first.discard();
+    for (const auto& cb : more) cb.discard();
+}
+
 void FutureBase::schedule_callbacks() {
     if (first_cb_.fn) loop_->schedule(std::exchange(first_cb_, {}));
     for (const auto& cb : more_cbs_) loop_->schedule(cb);

@@ -189,6 +189,10 @@ void TaskBase::finish_frame() {
 }
 
 void TaskBase::abandon() noexcept {
+    // It will never finish, so nothing waiting for it will run: drop those callbacks, which
+    // can hold references back to this task (a TaskGroup's, for one) and would leak as a
+    // cycle. Callers hold a reference across this call.
+    discard_callbacks();
     if (fut_waiter_ != nullptr) {
         fut_waiter_->remove_callbacks_for(this);
         std::exchange(fut_waiter_, nullptr)->release();

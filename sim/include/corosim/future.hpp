@@ -82,6 +82,8 @@ protected:
     /// Future._make_cancelled_error: the saved CancelledError first, then fresh ones (B10).
     std::exception_ptr make_cancelled_error();
     void schedule_callbacks();
+    /// Drops the pending done callbacks without running them (a task that can never finish).
+    void discard_callbacks() noexcept;
 
     Loop* loop_;
     std::uint64_t id_;
