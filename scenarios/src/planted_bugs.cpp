@@ -174,6 +174,39 @@ Coro<void> crash_on_overdraft(Context c) {
     if (acct->balance < 0) std::abort();  // what a C++ `assert` in the code under test does
 }
 
+// ---- an abandoned async generator whose resource is released only by its finalizer ----
+
+struct Connection {
+    bool open = false;
+};
+
+AsyncGen<std::int64_t> rows(std::shared_ptr<Connection> conn) {
+    conn->open = true;
+    std::exception_ptr failed;
+    try {
+        for (std::int64_t i = 0;; ++i) co_yield i;
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    conn->open = false;  // the release happens only when the generator is closed
+    if (failed) std::rethrow_exception(failed);
+}
+
+Coro<void> first_row(std::shared_ptr<Connection> conn) {
+    AsyncGen<std::int64_t> g = rows(conn);
+    (void)co_await g.next();
+    // The bug: returns without aclose(); the connection is released only when the loop's
+    // finalizer hook gets to close the abandoned generator, some iterations later.
+}
+
+Coro<void> leaked_connection(Context c) {
+    auto conn = std::make_shared<Connection>();
+    Task<void> reader = create_task(first_row(conn));
+    co_await reader;
+    for (std::int64_t i = 0; i < c.get("patience"); ++i) co_await sleep(0);
+    check(!conn->open, "the connection is released once the reader is done");
+}
+
 }  // namespace
 
 void register_planted_bugs(Registry& reg) {
@@ -199,7 +232,11 @@ void register_planted_bugs(Registry& reg) {
                "PLANTED BUG: the check-then-act race behind an assertion that aborts the process",
                {{"balance", 1, 100, 10, "opening balance"}, {"amount", 1, 100, 10, "each withdrawal"}},
                [](const Context& c) { return crash_on_overdraft(c); }};
-    for (Scenario* s : {&a, &b, &d, &e, &f}) {
+    Scenario g{"planted_abandoned_generator", "planted_bugs",
+               "PLANTED BUG: a reader abandons an async generator; its connection is released only by the finalizer",
+               {{"patience", 1, 1, 1, "iterations main waits before checking"}},
+               [](const Context& c) { return leaked_connection(c); }};
+    for (Scenario* s : {&a, &b, &d, &e, &f, &g}) {
         s->planted = true;
         reg.add(std::move(*s));
     }
