@@ -189,25 +189,29 @@ Coro<void> maybe_fail(bool fail) {
 Coro<void> fire_and_forget(Context c) {
     Loop& loop = running_loop();
     std::int64_t expected = 0;
-    std::vector<Task<void>> kept;
-    for (std::int64_t i = 0; i < c.get("tasks"); ++i) {
-        const bool fail = ((c.get("failing") >> i) & 1) != 0;
-        const bool retrieve = ((c.get("retrieved") >> i) & 1) != 0;
-        Task<void> t = create_task(maybe_fail(fail));
-        if (retrieve) {
-            kept.push_back(t);
-        } else if (fail) {
-            ++expected;  // dropped here: reported when it finishes and is freed
+    {
+        std::vector<Task<void>> all;
+        std::vector<Task<void>> retrieved;
+        for (std::int64_t i = 0; i < c.get("tasks"); ++i) {
+            const bool fail = ((c.get("failing") >> i) & 1) != 0;
+            const bool retrieve = ((c.get("retrieved") >> i) & 1) != 0;
+            all.push_back(create_task(maybe_fail(fail)));
+            if (retrieve) {
+                retrieved.push_back(all.back());
+            } else if (fail) {
+                ++expected;
+            }
         }
-    }
-    for (auto& t : kept) {
-        try {
-            co_await t;
-        } catch (const ValueError&) {
+        for (auto& t : retrieved) {
+            try {
+                co_await t;
+            } catch (const ValueError&) {
+            }
         }
-    }
-    co_await sleep(0);
-    co_await sleep(0);
+        // Wait for every task without retrieving anything (ALL_COMPLETED looks at no outcome).
+        WaitResult<void> finished = co_await wait(std::move(all));
+        (void)finished;
+    }  // the last references go here: the failed, unretrieved tasks are reported now
     check(loop.unretrieved_reports() == static_cast<std::uint64_t>(expected),
           "exactly the failed tasks nobody retrieved are reported");
 }

@@ -151,7 +151,14 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
     RunResult result;
     {
         Loop loop(options);
-        Loop* const previous = Loop::set_current(&loop);
+        // Restores the thread's running loop however this block is left.
+        struct CurrentLoop {
+            Loop* previous;
+            explicit CurrentLoop(Loop* l) : previous(Loop::set_current(l)) {}
+            ~CurrentLoop() { Loop::set_current(previous); }
+            CurrentLoop(const CurrentLoop&) = delete;
+            CurrentLoop& operator=(const CurrentLoop&) = delete;
+        } current(&loop);
         loop.line_no_task("run.start");
         LoopStatus status;
         // asyncio.run keeps the main task (and its outcome) until it returns; it is freed by the
@@ -211,7 +218,6 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
         main = detail::Ref<TaskState<void>>();
         teardown(loop);
         loop.line_no_task("run.closed");
-        Loop::set_current(previous);
 
         if (result.outcome == Outcome::kPass && !loop.violations().empty()) {
             result.outcome = Outcome::kFail;
