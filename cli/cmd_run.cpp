@@ -1,6 +1,5 @@
 #include <charconv>
 #include <chrono>
-#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -72,27 +71,12 @@ int run_run(const RunOptions& opt) {
 
     // The run happens in a child process, so a scenario that aborts or takes a signal is
     // reported (outcome crash, exit 1) instead of taking the CLI down.
-    const bool full = opt.trace == "full";
-    const auto bytes = checker::run_in_child(
-        [&] {
-            const RunResult r = checker::run_spec(scenario, spec);
-            std::string report;
-            checker::encode_report(checker::make_report(r, spec.level == TraceLevel::kFull), report);
-            std::string out;
-            const std::uint64_t n = report.size();
-            out.append(reinterpret_cast<const char*>(&n), sizeof n);
-            out += report;
-            out += r.trace.render_all(full);
-            return out;
-        },
-        std::chrono::hours(24));
+    const auto child = checker::run_spec_in_child(scenario, spec, opt.trace == "full", std::chrono::hours(24));
     checker::RunReport result;
     std::string trace_text;
-    if (bytes && bytes->size() >= sizeof(std::uint64_t)) {
-        std::uint64_t n = 0;
-        std::memcpy(&n, bytes->data(), sizeof n);
-        result = checker::decode_report(std::string_view(*bytes).substr(sizeof n, n));
-        trace_text = bytes->substr(sizeof n + n);
+    if (child) {
+        result = std::move(child->report);
+        trace_text = std::move(child->trace_text);
     } else {
         result.outcome = "crash";
         result.message = "the scenario crashed the run (signal or abort)";

@@ -321,3 +321,26 @@ std::optional<std::string> run_in_child(const std::function<std::string()>& fn, 
 }
 
 }  // namespace corosim::checker
+
+namespace corosim::checker {
+
+std::optional<ChildRun> run_spec_in_child(const scenarios::Scenario& scenario, const RunSpec& spec, bool full_text,
+                                          std::chrono::milliseconds timeout) {
+    const auto bytes = run_in_child(
+        [&] {
+            const RunResult r = run_spec(scenario, spec);
+            std::string out;
+            encode_report(make_report(r, spec.level == TraceLevel::kFull), out);
+            out += r.trace.render_all(full_text);  // the rest of the buffer is the text
+            return out;
+        },
+        timeout);
+    if (!bytes) return std::nullopt;
+    std::size_t pos = 0;
+    ChildRun run;
+    run.report = decode_report(*bytes, pos);
+    run.trace_text = bytes->substr(pos);
+    return run;
+}
+
+}  // namespace corosim::checker

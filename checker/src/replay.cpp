@@ -32,19 +32,13 @@ ReplayReport replay(const scenarios::Scenario& scenario, const StoredRun& stored
         // process, and expect it to crash again.
         RunSpec spec = stored.spec;
         spec.level = TraceLevel::kOff;
-        const auto bytes = run_in_child(
-            [&] {
-                std::string out;
-                encode_report(make_report(run_spec(scenario, spec), false), out);
-                return out;
-            },
-            std::chrono::seconds(60));
-        report.reproduced = !bytes.has_value();
+        const auto child = run_spec_in_child(scenario, spec, false, std::chrono::seconds(60));
+        report.reproduced = !child.has_value();
         report.crashed = report.reproduced;
-        if (bytes) {
-            const RunReport rep = decode_report(*bytes);
-            report.new_hash = hash_hex(rep.trace_hash);
-            report.context.push_back("  the run completed with outcome " + rep.outcome + " instead of crashing");
+        if (child) {
+            report.new_hash = hash_hex(child->report.trace_hash);
+            report.context.push_back("  the run completed with outcome " + child->report.outcome +
+                                     " instead of crashing");
         }
         return report;
     }

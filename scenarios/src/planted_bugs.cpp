@@ -29,14 +29,20 @@ Coro<void> withdraw(std::shared_ptr<Account> acct, std::int64_t amount, std::int
     }
 }
 
-Coro<void> check_then_act(Context c) {
+// Two withdrawals race for one opening balance; returns the closing balance.
+Coro<std::int64_t> two_withdrawals(Context c) {
     auto acct = std::make_shared<Account>();
     acct->balance = c.get("balance");
     Task<void> a = create_task(withdraw(acct, c.get("amount"), 0));
     Task<void> b = create_task(withdraw(acct, c.get("amount"), 1));
     co_await a;
     co_await b;
-    check(acct->balance >= 0, "balance never goes negative");
+    co_return acct->balance;
+}
+
+Coro<void> check_then_act(Context c) {
+    const std::int64_t balance = co_await two_withdrawals(c);
+    check(balance >= 0, "balance never goes negative");
 }
 
 // ---- lost wakeup: the consumer checks the flag, yields, then starts waiting ----
@@ -165,13 +171,8 @@ Coro<void> swallowing_child(Context c) {
 // ---- the same race, guarded by a C++ assertion that aborts the process ----
 
 Coro<void> crash_on_overdraft(Context c) {
-    auto acct = std::make_shared<Account>();
-    acct->balance = c.get("balance");
-    Task<void> a = create_task(withdraw(acct, c.get("amount"), 0));
-    Task<void> b = create_task(withdraw(acct, c.get("amount"), 1));
-    co_await a;
-    co_await b;
-    if (acct->balance < 0) std::abort();  // what a C++ `assert` in the code under test does
+    const std::int64_t balance = co_await two_withdrawals(c);
+    if (balance < 0) std::abort();  // what a C++ `assert` in the code under test does
 }
 
 // ---- an abandoned async generator whose resource is released only by its finalizer ----

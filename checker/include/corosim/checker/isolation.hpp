@@ -44,6 +44,16 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
                   const std::function<void(std::size_t, RunReport&&)>& on_result,
                   const std::function<bool()>& keep_going);
 
+/// A run made in a child process: its report and its rendered trace.
+struct ChildRun {
+    RunReport report;        ///< events kept when the spec's level is kFull
+    std::string trace_text;  ///< the kept events, one per line (internal ones when `full_text`)
+};
+
+/// Runs `spec` in a forked child; none when the run crashed or outlived `timeout`.
+std::optional<ChildRun> run_spec_in_child(const scenarios::Scenario& scenario, const RunSpec& spec, bool full_text,
+                                          std::chrono::milliseconds timeout);
+
 /// Runs `fn` in a forked child and returns what it returned, or none if the child crashed,
 /// was killed after `timeout`, or failed.
 std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout);
