@@ -496,10 +496,10 @@ Coro<void> blocking_call() {
 }
 
 // ---- destroyed_pending ----
-// Best effort, does not match: the runtime has no gc_point() and no cyclic collection (SEMANTICS
-// H2), so a pending task in a task <-> future cycle is never freed mid-run: no A6 finalisation
-// (GeneratorExit at its await) and no B12 report; it is cancelled by the run's shutdown instead.
-// `gc label=...` is traced by hand where Python's gc_point() traces it.
+// A pending task whose future only its own frame holds is a cycle; gc_point() collects it:
+// GeneratorExit at its await (its `finally` runs with main as the current task), then the
+// B12 report. `stubborn` awaits again after catching GeneratorExit: the close fails with
+// "coroutine ignored GeneratorExit" (an unraisable report), then the task is reported too.
 
 Coro<void> dp_waiter() {
     Future<void> fut;
@@ -531,18 +531,91 @@ Coro<void> dp_stubborn() {
 
 Coro<void> destroyed_pending() {
     {
-        Task<void> t = create_task(dp_waiter());
+        Task<void> t = create_task(dp_waiter().qualname("waiter"));
         co_await sleep(0);
     }  // del t
     trace("released");
-    trace("gc", {{"label", "one"}});
+    gc_point("one");
     trace("after.one");
     {
-        Task<void> t = create_task(dp_stubborn());
+        Task<void> t = create_task(dp_stubborn().qualname("stubborn"));
         co_await sleep(0);
     }  // del t
     trace("released");
-    trace("gc", {{"label", "two"}});
+    gc_point("two");
+    trace("after.two");
+}
+
+// ---- destroyed_pending_chain ----
+// Chains deeper than one frame: close() reaches the innermost frame first; a child that awaits
+// again after GeneratorExit sends RuntimeError into its awaiter, and is closed once more as
+// that await unwinds (before the parent's `finally`); a parent awaiting a child task, both
+// unreachable, are collected in creation order.
+
+Coro<void> dpc_child() {
+    Future<void> fut;
+    std::exception_ptr exit;
+    try {
+        trace("child.waiting");
+        co_await fut;
+    } catch (const GeneratorExit&) {
+        exit = std::current_exception();
+    }
+    if (exit) {  // except GeneratorExit:
+        trace("child.except");
+        try {
+            co_await sleep(0);
+            trace("child.unreached");
+        } catch (...) {
+            trace("child.finally");
+            throw;
+        }
+    }
+    trace("child.finally");
+}
+
+Coro<void> dpc_top() {
+    try {
+        co_await dpc_child().qualname("child");
+    } catch (...) {
+        trace("top.finally", {{"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+Coro<void> dpc_polite() {
+    Future<void> fut;
+    try {
+        co_await fut;
+    } catch (...) {
+        trace("polite.finally");
+        throw;
+    }
+}
+
+Coro<void> dpc_parent(Task<void> t) {
+    try {
+        co_await t;
+    } catch (...) {
+        trace("parent.finally");
+        throw;
+    }
+}
+
+Coro<void> destroyed_pending_chain() {
+    {
+        Task<void> t = create_task(dpc_top().qualname("top"));
+        co_await sleep(0);
+    }
+    gc_point("one");
+    trace("after.one");
+    {
+        Task<void> t = create_task(dpc_polite().qualname("polite"));
+        co_await sleep(0);
+        Task<void> p = create_task(dpc_parent(t).qualname("parent"));
+        co_await sleep(0);
+    }
+    gc_point("two");
     trace("after.two");
 }
 
@@ -570,6 +643,9 @@ void register_conf_runtime(Registry& reg) {
              [](const Context&) { return blocking_call(); }});
     reg.add({"destroyed_pending", "runtime", "pending tasks freed by the cyclic GC: finally runs, then the report", {},
              [](const Context&) { return destroyed_pending(); }});
+    reg.add({"destroyed_pending_chain", "runtime",
+             "collected chains: close() through awaits, an ignoring child, a parent awaiting a child task", {},
+             [](const Context&) { return destroyed_pending_chain(); }});
 }
 
 }  // namespace corosim::scenarios

@@ -31,9 +31,13 @@ Loop& running_loop() {
 Loop::Loop(LoopOptions options)
     : options_(options), trace_(options.trace_level), root_context_(std::make_shared<detail::ContextData>()) {
     ready_.resize(64);
+    tracked_.prev = tracked_.next = &tracked_;
 }
 
-Loop::~Loop() { discard_all(); }
+Loop::~Loop() {
+    discard_all();
+    while (tracked_.next != &tracked_) tracked_.next->unlink();
+}
 
 // ---- handles ----
 
@@ -323,6 +327,10 @@ void Loop::call_exception_handler(const ExceptionContext& context) {
 void Loop::line(std::string_view text) {
     if (current_task_ == nullptr) return line_no_task(text);
     trace_.record_text(now_, current_task_->task_id(), EventKind::kLine, 0, 0, current_task_->name(), text);
+}
+
+void Loop::report_unraisable(std::string_view object, std::exception_ptr exc) {
+    line("unraisable message=Exception ignored in: " + std::string(object) + " exc=" + exception_repr(exc));
 }
 
 void Loop::line_no_task(std::string_view text) { trace_.record_text(now_, 0, EventKind::kLine, 0, 0, "-", text); }

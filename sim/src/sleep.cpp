@@ -11,9 +11,9 @@ void sleep_fire(void* fut, void*, bool run) {
 }
 }  // namespace
 
-void SleepAwaiter::suspend(std::coroutine_handle<> caller) {
+void SleepAwaiter::suspend(std::coroutine_handle<> caller, detail::PromiseBase* promise) {
     if (delay_ <= 0) {
-        task_->yield_now(caller);
+        task_->yield_now(caller, promise);
         return;
     }
     Loop& loop = task_->loop();
@@ -21,7 +21,7 @@ void SleepAwaiter::suspend(std::coroutine_handle<> caller) {
     fut_->add_ref();  // ours
     fut_->add_ref();  // the timer's
     timer_ = loop.add_timer(loop.time() + delay_, {&sleep_fire, fut_, nullptr});
-    task_->suspend_on(fut_, caller);
+    task_->suspend_on(fut_, caller, promise);
 }
 
 }  // namespace corosim

@@ -104,10 +104,11 @@ void TaskBase::wakeup_cb(void* task, void* fut, bool run) {
     self->release();
 }
 
-void TaskBase::suspend_on(FutureBase* fut, std::coroutine_handle<> leaf) {
+void TaskBase::suspend_on(FutureBase* fut, std::coroutine_handle<> leaf, detail::PromiseBase* promise) {
     fut->add_ref();
     fut_waiter_ = fut;
     leaf_ = leaf;
+    leaf_promise_ = promise;
     add_ref();
     fut->add_callback({&TaskBase::wakeup_cb, this, fut});
 }
@@ -136,10 +137,9 @@ void TaskBase::step(std::exception_ptr exc, bool exc_is_cancel) {
     loop_->set_current_task(this);
     loop_->trace().record(loop_->time(), task_id_, EventKind::kStep);
     pending_throw_ = std::move(exc);
-    next_ = std::exchange(leaf_, {});
     // The hop loop: each resume returns when its frame awaits a coroutine (next_ = callee),
     // finishes (next_ = its awaiter) or suspends the task (next_ stays empty).
-    for (auto h = std::exchange(next_, {}); h; h = std::exchange(next_, {})) h.resume();
+    run_hops(std::exchange(leaf_, {}));
     pending_throw_ = nullptr;
 
     if (top_->state() == detail::CoroState::kClosed) {
@@ -188,15 +188,86 @@ void TaskBase::finish_frame() {
     loop_->trace().record(loop_->time(), task_id_, EventKind::kTaskDone, how);
 }
 
+void TaskBase::detach_waiter() noexcept {
+    if (fut_waiter_ != nullptr) {
+        fut_waiter_->remove_callbacks_for(this);
+        std::exchange(fut_waiter_, nullptr)->release();
+    }
+    yielded_ = false;
+}
+
+namespace {
+bool is_generator_exit(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const GeneratorExit&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+std::string coroutine_repr(const detail::PromiseBase* p) { return std::string("<coroutine object ") + p->name() + ">"; }
+}  // namespace
+
+void TaskBase::close_chain() {
+    // Python finalises each unreachable coroutine with close(): GeneratorExit at the await the
+    // chain is suspended in, which the hop loop carries outwards frame by frame exactly as
+    // close() recurses through `await` (Objects/genobject.c gen_close). The code runs inside
+    // the collecting task: current_task() and the trace name it, as in CPython.
+    detach_waiter();
+    pending_throw_ = std::make_exception_ptr(GeneratorExit());
+    run_hops(std::exchange(leaf_, {}));
+    while (top_->state() != detail::CoroState::kClosed) {
+        // The frame at leaf_promise_ awaited again instead of finishing: "ignored GeneratorExit".
+        detail::PromiseBase* ignorer = leaf_promise_;
+        const std::coroutine_handle<> at = std::exchange(leaf_, {});
+        detach_waiter();
+        const auto ignored = std::make_exception_ptr(RuntimeError("coroutine ignored GeneratorExit"));
+        if (ignorer == top_ || ignorer->parent() == nullptr) {
+            pending_throw_ = nullptr;
+            loop_->report_unraisable(coroutine_repr(top_), ignored);
+            return;
+        }
+        // gen_close raises that RuntimeError into the awaiting frame; unwinding past its await
+        // drops the ignoring coroutine, whose own finaliser closes it once more first.
+        const std::coroutine_handle<> parent = ignorer->continuation();
+        ignorer->set_continuation({});
+        pending_throw_ = std::make_exception_ptr(GeneratorExit());
+        run_hops(at);
+        if (ignorer->state() != detail::CoroState::kClosed) {
+            detach_waiter();
+            leaf_ = {};
+            loop_->report_unraisable(coroutine_repr(ignorer), ignored);
+        } else if (ignorer->error() && !is_generator_exit(ignorer->error())) {
+            loop_->report_unraisable(coroutine_repr(ignorer), ignorer->error());
+        }
+        ignorer->set_continuation(parent);
+        pending_throw_ = nullptr;
+        ignorer->finish_with_error(ignored, false, false);
+        run_hops(std::exchange(next_, {}));
+    }
+    pending_throw_ = nullptr;
+    if (top_->error() && !is_generator_exit(top_->error())) loop_->report_unraisable(coroutine_repr(top_), top_->error());
+}
+
+void TaskBase::collect() {
+    add_ref();  // until the end: abandoning drops the references its cycle held
+    close_chain();
+    try {
+        loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, {{"task", "<Task " + name_ + ">"}}});
+    } catch (...) {
+    }
+    abandon();
+    release();
+}
+
 void TaskBase::abandon() noexcept {
     // It will never finish, so nothing waiting for it will run: drop those callbacks, which
     // can hold references back to this task (a TaskGroup's, for one) and would leak as a
     // cycle. Callers hold a reference across this call.
     discard_callbacks();
-    if (fut_waiter_ != nullptr) {
-        fut_waiter_->remove_callbacks_for(this);
-        std::exchange(fut_waiter_, nullptr)->release();
-    }
+    detach_waiter();
     if (top_handle_) {
         top_ = nullptr;
         leaf_ = next_ = {};

@@ -42,12 +42,21 @@ void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept;
 /// What every Coro<T> promise shares: the chain links and the outcome.
 class PromiseBase {
 public:
-    explicit PromiseBase(const char* name) noexcept : name_(name) { ++frame_stats().created; }
+    // The frame is allocated, then the parameters are copied into it, then the promise is
+    // built: nothing between allocates another frame, so last_size is this frame's size.
+    explicit PromiseBase(const char* name) noexcept : name_(name) {
+        FrameStats& stats = frame_stats();
+        ++stats.created;
+        frame_size_ = static_cast<std::uint32_t>(stats.last_size);
+    }
     ~PromiseBase() { ++frame_stats().destroyed; }
     PromiseBase(const PromiseBase&) = delete;
     PromiseBase& operator=(const PromiseBase&) = delete;
 
-    static void* operator new(std::size_t size) { return frame_alloc(size); }
+    static void* operator new(std::size_t size) {
+        frame_stats().last_size = size;
+        return frame_alloc(size);
+    }
     static void operator delete(void* p, std::size_t size) noexcept { frame_free(p, size); }
 
     struct InitialAwaiter {
@@ -95,6 +104,11 @@ public:
     /// Who the final suspend (or an async generator's yield) hops back to.
     void set_continuation(std::coroutine_handle<> h) noexcept { continuation_ = h; }
     std::coroutine_handle<> continuation() const noexcept { return continuation_; }
+    /// The promise of the frame awaiting this one through `co_await coro` (null for a task's
+    /// top frame and for async generators): how a collection walks a suspended chain.
+    PromiseBase* parent() const noexcept { return parent_; }
+    /// Bytes in this coroutine's frame, which starts at its handle's address.
+    std::size_t frame_size() const noexcept { return frame_size_; }
     TaskBase* task() const noexcept { return task_; }
     void set_task(TaskBase* t) noexcept { task_ = t; }
     const std::exception_ptr& error() const noexcept { return error_; }
@@ -105,9 +119,11 @@ private:
     template <class>
     friend class corosim::Coro;
     std::coroutine_handle<> continuation_;  // who awaits us; empty for a task's top frame
+    PromiseBase* parent_ = nullptr;         // continuation_'s promise when set by `co_await coro`
     TaskBase* task_ = nullptr;              // the task whose step drives this frame
     std::exception_ptr error_;
     const char* name_;
+    std::uint32_t frame_size_ = 0;
     CoroState state_ = CoroState::kCreated;
     bool error_is_cancel_ = false;
     bool error_is_fatal_ = false;
@@ -188,6 +204,7 @@ public:
         void await_suspend(std::coroutine_handle<P> caller) const noexcept {
             auto& p = h_.promise();
             p.continuation_ = caller;
+            p.parent_ = &caller.promise();
             p.task_ = caller.promise().task();
             detail::hop_to(p.task_, h_);
         }

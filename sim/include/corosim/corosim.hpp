@@ -9,6 +9,7 @@
 #include "corosim/exceptions.hpp"
 #include "corosim/future.hpp"
 #include "corosim/gather.hpp"
+#include "corosim/gc.hpp"
 #include "corosim/loop.hpp"
 #include "corosim/observe.hpp"
 #include "corosim/policy.hpp"

@@ -60,6 +60,15 @@ public:
     /// The message of the cancel() that cancelled it, if any.
     const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
 
+    /// References held to this state (the cycle collector compares them with what it can place).
+    std::uint32_t ref_count() const noexcept { return refs_; }
+    /// Calls `f(cb)` for each done callback not yet scheduled, in registration order.
+    template <class F>
+    void for_each_callback(F&& f) const {
+        if (first_cb_.fn) f(first_cb_);
+        for (const auto& cb : more_cbs_) f(cb);
+    }
+
     /// Registers an internal done callback; scheduled at once (call_soon) if already done (B5).
     void add_callback(detail::Callback cb);
     /// Drops the pending callbacks whose first operand is `a` (remove_done_callback).
@@ -124,6 +133,52 @@ public:
 
 private:
     S* p_ = nullptr;
+};
+
+/// The reference a Future/Task handle holds: a Ref that stays linked into its loop's handle
+/// list while it points somewhere, so a collection can find the ones held by coroutine frames.
+template <class S>
+class TrackedRef {
+public:
+    TrackedRef() = default;
+    explicit TrackedRef(S* p) noexcept : ref_(p) { track(); }
+    explicit TrackedRef(Ref<S> r) noexcept : ref_(std::move(r)) { track(); }
+    TrackedRef(const TrackedRef& o) noexcept : ref_(o.ref_) { track(); }
+    TrackedRef(TrackedRef&& o) noexcept : ref_(std::move(o.ref_)) {
+        o.node_.unlink();
+        track();
+    }
+    TrackedRef& operator=(const TrackedRef& o) noexcept {
+        if (this != &o) {
+            node_.unlink();
+            ref_ = o.ref_;
+            track();
+        }
+        return *this;
+    }
+    TrackedRef& operator=(TrackedRef&& o) noexcept {
+        if (this != &o) {
+            node_.unlink();
+            ref_ = std::move(o.ref_);
+            o.node_.unlink();
+            track();
+        }
+        return *this;
+    }
+    ~TrackedRef() { node_.unlink(); }
+
+    S* get() const noexcept { return ref_.get(); }
+    S* operator->() const noexcept { return ref_.get(); }
+    S& operator*() const noexcept { return *ref_; }
+    explicit operator bool() const noexcept { return static_cast<bool>(ref_); }
+
+private:
+    void track() noexcept {
+        node_.target = ref_.get();
+        if (node_.target != nullptr) node_.target->loop().track_handle(node_);
+    }
+    Ref<S> ref_;
+    TrackedNode node_;
 };
 
 /// Where a future or task keeps its result.
@@ -203,7 +258,7 @@ public:
     detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
 
 private:
-    detail::Ref<State> s_;
+    detail::TrackedRef<State> s_;
 };
 
 }  // namespace corosim

@@ -16,6 +16,7 @@
 #include "corosim/detail/callback.hpp"
 #include "corosim/diagnostics.hpp"
 #include "corosim/detail/timer_heap.hpp"
+#include "corosim/detail/tracked.hpp"
 #include "corosim/policy.hpp"
 #include "corosim/time.hpp"
 #include "corosim/trace.hpp"
@@ -154,6 +155,9 @@ public:
     TaskBase* current_task() const noexcept { return current_task_; }
     /// Pending tasks in creation order (asyncio.all_tasks, pinned by SEMANTICS H1).
     std::vector<TaskBase*> pending_tasks() const;
+    /// Reports an exception Python would pass to sys.unraisablehook ("Exception ignored in:
+    /// OBJECT"), as a trace line.
+    void report_unraisable(std::string_view object, std::exception_ptr exc);
 
     // ---- runtime internals (used by Future/Task/sleep; not for scenarios) ----
     /// Queues an internal callback (call_soon without a handle).
@@ -168,6 +172,10 @@ public:
     void set_current_task(TaskBase* t) noexcept { current_task_ = t; }
     void link_task(TaskBase* t) noexcept;
     void unlink_task(TaskBase* t) noexcept;
+    /// Links a Future/Task handle into the list a collection inspects (gc_point).
+    void track_handle(detail::TrackedNode& node) noexcept { node.link_after(tracked_); }
+    /// The sentinel of that circular list.
+    const detail::TrackedNode& tracked_handles() const noexcept { return tracked_; }
     /// Makes this the thread's running loop (or clears it); returns the previous one.
     static Loop* set_current(Loop* loop) noexcept;
     /// Drops every queued callback and timer without running them (end of a run).
@@ -235,6 +243,7 @@ private:
     std::string running_handle_;  // what the running callback's slow report calls it
     TaskBase* tasks_head_ = nullptr;  // pending tasks, creation order
     TaskBase* tasks_tail_ = nullptr;
+    detail::TrackedNode tracked_;  // sentinel of the handle list; handles outliving the loop are detached
 };
 
 /// The running loop; raises RuntimeError('no running event loop') outside a run.

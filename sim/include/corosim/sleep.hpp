@@ -24,7 +24,7 @@ public:
     template <class P>
     void await_suspend(std::coroutine_handle<P> caller) {
         task_ = caller.promise().task();
-        suspend(caller);
+        suspend(caller, &caller.promise());
     }
     void await_resume() {
         timer_.cancel();
@@ -32,7 +32,7 @@ public:
     }
 
 private:
-    void suspend(std::coroutine_handle<> caller);
+    void suspend(std::coroutine_handle<> caller, detail::PromiseBase* promise);
     Nanos delay_;
     TaskBase* task_ = nullptr;
     FutureState<void>* fut_ = nullptr;

@@ -48,10 +48,12 @@ public:
 
     // ---- used by awaiters and the loop ----
     /// Suspends the current step on `fut`; the wakeup arrives through fut's done callback.
-    void suspend_on(FutureBase* fut, std::coroutine_handle<> leaf);
+    /// `leaf` is the awaiting frame and `promise` its promise.
+    void suspend_on(FutureBase* fut, std::coroutine_handle<> leaf, detail::PromiseBase* promise);
     /// Suspends the current step with a bare yield (sleep(0)): the next step is call_soon'd.
-    void yield_now(std::coroutine_handle<> leaf) noexcept {
+    void yield_now(std::coroutine_handle<> leaf, detail::PromiseBase* promise) noexcept {
         leaf_ = leaf;
+        leaf_promise_ = promise;
         yielded_ = true;
     }
     void hop(std::coroutine_handle<> h) noexcept { next_ = h; }
@@ -71,8 +73,24 @@ public:
     static const TaskBase* stepped_by(const detail::Callback& cb) noexcept {
         return (cb.fn == &step_cb || cb.fn == &wakeup_cb) ? static_cast<const TaskBase*>(cb.a) : nullptr;
     }
+    /// The task a done callback wakes when it is the task's __wakeup (it holds a reference to
+    /// it), or null.
+    static TaskBase* woken_by(const detail::Callback& cb) noexcept {
+        return cb.fn == &wakeup_cb ? static_cast<TaskBase*>(cb.a) : nullptr;
+    }
     /// Destroys the coroutine chain without running it (end of a run that could not finish).
     void abandon() noexcept;
+    /// What a cyclic collection does to a pending task nothing can reach any more (SEMANTICS
+    /// A6, B12): closes its coroutine chain (GeneratorExit at the await it is suspended in,
+    /// run inline in the collecting task), reports "Task was destroyed but it is pending!"
+    /// through the exception handler, then abandons it.
+    void collect();
+    /// The innermost frame of a task suspended on a future, or null: where a collection
+    /// starts walking the chain's frames (upwards, through PromiseBase::parent()).
+    detail::PromiseBase* suspended_leaf() const noexcept { return fut_waiter_ != nullptr ? leaf_promise_ : nullptr; }
+    std::coroutine_handle<> suspended_leaf_handle() const noexcept { return leaf_; }
+    /// True while its coroutine chain exists (not finished, not abandoned).
+    bool has_frames() const noexcept { return static_cast<bool>(top_handle_); }
 
     TaskBase* prev_task = nullptr;  // Loop's pending-task list, creation order
     TaskBase* next_task = nullptr;
@@ -87,6 +105,14 @@ private:
     static void wakeup_cb(void* task, void*, bool run);
     void schedule_step();
     void step(std::exception_ptr exc, bool exc_is_cancel);
+    /// The hop loop: resumes `h` and every frame it hops to until the task suspends.
+    void run_hops(std::coroutine_handle<> h) {
+        for (; h; h = std::exchange(next_, {})) h.resume();
+    }
+    /// Forgets what the task is suspended on (its wakeup callback and fut_waiter, or a yield).
+    void detach_waiter() noexcept;
+    /// coroutine.close() semantics on the suspended chain, for collect().
+    void close_chain();
     void finish_frame();
 
     std::string name_;
@@ -95,6 +121,7 @@ private:
     detail::PromiseBase* top_;
     std::coroutine_handle<> top_handle_;
     std::coroutine_handle<> leaf_;   // innermost suspended frame: where the next step resumes
+    detail::PromiseBase* leaf_promise_ = nullptr;  // its promise
     std::coroutine_handle<> next_;   // the step loop's next hop
     void chain_pending() noexcept;
     std::exception_ptr pending_throw_;
@@ -152,7 +179,7 @@ public:
     detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
 
 private:
-    detail::Ref<State> s_;
+    detail::TrackedRef<State> s_;
 };
 
 /// asyncio.current_task(): the task whose step is running, or null.
@@ -186,7 +213,7 @@ template <class S>
 template <class P>
 void detail::FutureAwaiter<S>::await_suspend(std::coroutine_handle<P> caller) noexcept {
     task_ = caller.promise().task();
-    task_->suspend_on(state_, caller);
+    task_->suspend_on(state_, caller, &caller.promise());
 }
 
 template <class S>

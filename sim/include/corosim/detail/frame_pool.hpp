@@ -13,6 +13,7 @@ namespace corosim::detail {
 struct FrameStats {
     std::uint64_t created = 0;
     std::uint64_t destroyed = 0;
+    std::size_t last_size = 0;  // the frame allocated last, for its promise to record
 };
 
 /// This thread's frame counters.
