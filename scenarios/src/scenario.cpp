@@ -115,6 +115,9 @@ void register_builtin(Registry& reg) {
     register_conf_runtime(twins);
     register_conf_context(twins);
     register_conf_asyncgen(twins);
+    register_conf_heldout(twins);
+    register_conf_heldout_sync(twins);
+    register_conf_heldout_queue(twins);
     for (const auto& [name, twin] : twins.all()) {
         Scenario s = twin;
         s.fifo_only = true;

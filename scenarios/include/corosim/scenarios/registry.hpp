@@ -49,6 +49,12 @@ void register_conf_runtime(Registry& reg);
 void register_conf_context(Registry& reg);
 /// Twins of the async generator programs (family `asyncgen_cleanup`).
 void register_conf_asyncgen(Registry& reg);
+/// Twins of the held-out programs adapted from CPython's test suite: async generators
+/// (conf_heldout.cpp), Lock/Event/Semaphore/Condition (conf_heldout_sync.cpp), Queue and
+/// contextvars (conf_heldout_queue.cpp).
+void register_conf_heldout(Registry& reg);
+void register_conf_heldout_sync(Registry& reg);
+void register_conf_heldout_queue(Registry& reg);
 
 /// The cancellation fuzz family `cancel_in_finally`.
 void register_cancel_in_finally(Registry& reg);
