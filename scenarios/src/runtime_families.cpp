@@ -5,6 +5,8 @@
 // call fire late, in order).
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "corosim/corosim.hpp"
@@ -261,6 +263,65 @@ Coro<void> abandoned_generators(Context c) {
     check(log->finalized == log->started, "every started generator's cleanup runs exactly once");
 }
 
+// ---- destroyed_pending: tasks waiting on futures only they hold are collected, others never ----
+
+struct WaiterLog {
+    std::int64_t woke = 0;
+    std::int64_t closed = 0;
+    std::int64_t reports = 0;
+};
+
+Coro<void> forgotten_waiter(std::optional<Future<std::int64_t>> given, std::int64_t i, std::shared_ptr<WaiterLog> log) {
+    Future<std::int64_t> fut = given ? std::move(*given) : Future<std::int64_t>();
+    for (std::int64_t k = 0; k < i % 3; ++k) co_await sleep(0);
+    try {
+        const std::int64_t v = co_await fut;
+        check(v == i, "a waiter gets its own value");
+        ++log->woke;
+    } catch (const GeneratorExit&) {
+        ++log->closed;  // only a collection closes a waiter
+        throw;
+    }
+}
+
+Coro<void> forgotten_waiters(Context c) {
+    Loop& loop = running_loop();
+    auto log = std::make_shared<WaiterLog>();
+    loop.set_exception_handler([log](Loop& l, const ExceptionContext& ctx) {
+        if (ctx.message == "Task was destroyed but it is pending!") ++log->reports;
+        l.default_exception_handler(ctx);
+    });
+    struct Held {
+        std::int64_t index;
+        Future<std::int64_t> fut;
+        Task<void> task;
+    };
+    std::vector<Held> held;
+    std::int64_t abandoned = 0;
+    for (std::int64_t i = 0; i < c.get("tasks"); ++i) {
+        if (((c.get("abandoned") >> i) & 1) != 0) {
+            Task<void> dropped = create_task(forgotten_waiter(std::nullopt, i, log));
+            ++abandoned;
+        } else {
+            Future<std::int64_t> fut;
+            Task<void> t = create_task(forgotten_waiter(fut, i, log));
+            held.push_back({i, std::move(fut), std::move(t)});
+        }
+    }
+    std::int64_t collected = 0;
+    for (std::int64_t r = 0; r < c.get("rounds"); ++r) {
+        co_await sleep(0);
+        collected += static_cast<std::int64_t>(gc_point("round"));
+    }
+    for (auto& h : held) h.fut.set_result(h.index);
+    for (auto& h : held) co_await h.task;
+    for (int k = 0; k < 3; ++k) co_await sleep(0);  // every abandoned waiter is suspended by now
+    collected += static_cast<std::int64_t>(gc_point("last"));
+    check(collected == abandoned, "exactly the abandoned waiters are collected");
+    check(log->closed == abandoned && log->reports == abandoned, "each collected waiter is closed and reported once");
+    check(log->woke == static_cast<std::int64_t>(held.size()), "every waiter someone holds wakes");
+}
+
 }  // namespace
 
 void register_diagnostic_families(Registry& reg) {
@@ -277,6 +338,12 @@ void register_diagnostic_families(Registry& reg) {
              {{"generators", 1, 6, 3, "generators"}, {"items", 0, 6, 3, "items each yields"},
               {"closed", 0, 63, 1, "bitmask: users that aclose() explicitly"}},
              [](const Context& c) { return abandoned_generators(c); }});
+    reg.add({"forgotten_waiters", "destroyed_pending",
+             "tasks awaiting futures only they hold are collected at gc points and reported once; held ones wake",
+             {{"tasks", 1, 8, 4, "tasks"},
+              {"abandoned", 0, 255, 5, "bitmask: tasks whose future only they hold"},
+              {"rounds", 0, 3, 2, "gc points while they settle"}},
+             [](const Context& c) { return forgotten_waiters(c); }});
 }
 
 }  // namespace corosim::scenarios

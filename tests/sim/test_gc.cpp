@@ -1,0 +1,252 @@
+// gc_point() and the cyclic collection of pending tasks (sim/include/corosim/gc.hpp; SEMANTICS
+// A6, B12, H2). Each expected trace is what CPython 3.12.1 printed for the same program on the
+// conformance reference loop (tests/conformance/refloop.py, which collects only at gc_point).
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "corosim/corosim.hpp"
+
+namespace corosim {
+namespace {
+
+std::string lines(const RunResult& r) { return r.trace.render_all(false); }
+
+// What gc_point() returned, for the tests that also check the count.
+std::vector<std::size_t> collected;
+
+void expect_run(Coro<void> (*make)(), const char* expected, std::vector<std::size_t> counts) {
+    collected.clear();
+    const RunResult r = run([make] { return make(); });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+    EXPECT_EQ(lines(r), expected);
+    EXPECT_EQ(collected, counts);
+    EXPECT_EQ(r.frames_created, r.frames_destroyed);
+}
+
+// ---- a task main can still wake is left alone ----
+
+Coro<void> holder_waiter(Future<void> fut) {
+    trace("waiting");
+    co_await fut;
+    trace("woke");
+}
+
+Coro<void> future_held_by_main() {
+    Future<void> fut;
+    {
+        Task<void> t = create_task(holder_waiter(fut));
+        co_await sleep(0);
+    }
+    collected.push_back(gc_point("a"));
+    fut.set_result();
+    co_await sleep(0);
+    trace("end");
+}
+
+TEST(GcPoint, LeavesATaskWhoseFutureARunningTaskStillHolds) {
+    expect_run(&future_held_by_main, R"(     0 -            run.start
+     0 Task-1       waiting
+     0 main         gc label=a
+     0 Task-1       woke
+     0 main         end
+     0 -            run.result value=None
+     0 -            gc label=end
+     0 -            run.closed
+)",
+               {0});
+}
+
+// ---- a timer's reference keeps a sleeping task ----
+
+Coro<void> sleeper() {
+    co_await sleep(seconds(1));
+    trace("slept");
+}
+
+Coro<void> sleeping_task() {
+    {
+        Task<void> t = create_task(sleeper());
+        co_await sleep(0);
+    }
+    collected.push_back(gc_point("a"));
+    co_await sleep(seconds(2));
+    trace("end");
+}
+
+TEST(GcPoint, LeavesASleepingTask) {
+    expect_run(&sleeping_task, R"(     0 -            run.start
+     0 main         gc label=a
+  1000 Task-1       slept
+  2000 main         end
+  2000 -            run.result value=None
+  2000 -            gc label=end
+  2000 -            run.closed
+)",
+               {0});
+}
+
+// ---- two tasks each holding the future the other awaits: one cycle, both collected ----
+
+struct Box {
+    std::optional<Future<void>> fa;
+    std::optional<Future<void>> fb;
+};
+
+Coro<void> pair_a(std::shared_ptr<Box> box) {
+    Future<void> fa;
+    box->fa = fa;
+    co_await sleep(0);
+    Future<void> fb = std::move(*box->fb);
+    box->fb.reset();
+    try {
+        co_await fa;
+    } catch (...) {
+        trace("a.finally", {{"holds", static_cast<bool>(fb.state())}});
+        throw;
+    }
+}
+
+Coro<void> pair_b(std::shared_ptr<Box> box) {
+    Future<void> fb;
+    box->fb = fb;
+    co_await sleep(0);
+    Future<void> fa = std::move(*box->fa);
+    box->fa.reset();
+    try {
+        co_await fb;
+    } catch (...) {
+        trace("b.finally", {{"holds", static_cast<bool>(fa.state())}});
+        throw;
+    }
+}
+
+Coro<void> cross_held() {
+    {
+        auto box = std::make_shared<Box>();
+        Task<void> a = create_task(pair_a(box));
+        Task<void> b = create_task(pair_b(box));
+        co_await sleep(0);
+        co_await sleep(0);
+    }
+    collected.push_back(gc_point("a"));
+    trace("end");
+}
+
+TEST(GcPoint, CollectsTwoTasksHoldingEachOthersFutureInCreationOrder) {
+    expect_run(&cross_held, R"(     0 -            run.start
+     0 main         gc label=a
+     0 main         a.finally holds=True
+     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-1>
+     0 main         b.finally holds=True
+     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-2>
+     0 main         end
+     0 -            run.result value=None
+     0 -            gc label=end
+     0 -            run.closed
+)",
+               {2});
+}
+
+// ---- what close() ends with ----
+
+Coro<void> raiser() {
+    Future<void> fut;
+    try {
+        co_await fut;
+    } catch (...) {
+    }
+    throw ValueError("x");  // finally: raise ValueError("x")
+}
+
+Coro<void> finally_raises() {
+    {
+        Task<void> t = create_task(raiser());
+        co_await sleep(0);
+    }
+    collected.push_back(gc_point("a"));
+    trace("end");
+}
+
+TEST(GcPoint, AnExceptionOutOfTheCloseIsUnraisableThenTheTaskIsReported) {
+    expect_run(&finally_raises, R"(     0 -            run.start
+     0 main         gc label=a
+     0 main         unraisable message=Exception ignored in: <coroutine object raiser> exc=ValueError('x')
+     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-1>
+     0 main         end
+     0 -            run.result value=None
+     0 -            gc label=end
+     0 -            run.closed
+)",
+               {1});
+}
+
+Coro<std::int64_t> returner() {
+    Future<void> fut;
+    try {
+        co_await fut;
+    } catch (const GeneratorExit&) {
+        trace("returning");
+    }
+    co_return 5;
+}
+
+Coro<void> close_returns() {
+    {
+        Task<std::int64_t> t = create_task(returner());
+        co_await sleep(0);
+    }
+    collected.push_back(gc_point("a"));
+    trace("end");
+}
+
+TEST(GcPoint, ACoroutineThatReturnsFromGeneratorExitClosesQuietly) {
+    expect_run(&close_returns, R"(     0 -            run.start
+     0 main         gc label=a
+     0 main         returning
+     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-1>
+     0 main         end
+     0 -            run.result value=None
+     0 -            gc label=end
+     0 -            run.closed
+)",
+               {1});
+}
+
+// ---- the report goes through the loop's exception handler ----
+
+Coro<void> handler_sees_task() {
+    Loop& loop = running_loop();
+    loop.set_exception_handler([](Loop& l, const ExceptionContext& ctx) {
+        const auto it = ctx.keys.find("task");
+        l.line("handler message=" + ctx.message + " task=" + (it == ctx.keys.end() ? "?" : it->second) +
+               " exc=" + (ctx.exception ? "set" : "none"));
+    });
+    {
+        Task<void> t = create_task(holder_waiter(Future<void>()));
+        co_await sleep(0);
+    }
+    collected.push_back(gc_point("a"));
+    collected.push_back(gc_point("b"));
+}
+
+TEST(GcPoint, ACustomExceptionHandlerGetsTheReportOnce) {
+    expect_run(&handler_sees_task, R"(     0 -            run.start
+     0 Task-1       waiting
+     0 main         gc label=a
+     0 main         handler message=Task was destroyed but it is pending! task=<Task Task-1> exc=none
+     0 main         gc label=b
+     0 -            run.result value=None
+     0 -            gc label=end
+     0 -            run.closed
+)",
+               {1, 0});
+}
+
+}  // namespace
+}  // namespace corosim
