@@ -39,7 +39,12 @@ public:
     template <class T>
     T operator[](const ContextVar<T>& var) const {
         auto it = d_->values->find(&var);
-        if (it == d_->values->end()) throw KeyError(var.repr());
+        if (it == d_->values->end()) {
+            // KeyError(var): the argument is the variable, shown by its repr, unquoted.
+            KeyError e(var.repr());
+            e.set_arg_repr(var.repr());
+            throw e;
+        }
         return *static_cast<const T*>(it->second.get());
     }
     /// The shared data (create_task takes it).
@@ -59,6 +64,14 @@ struct ContextToken {
     detail::ContextData* context;
     std::optional<T> old_value;  ///< none: Token.MISSING
     std::shared_ptr<bool> used = std::make_shared<bool>(false);
+
+    /// `<Token used var=<ContextVar name='c'>>` (Python/context.c token_repr; the address
+    /// CPython shows is left out, as the conformance traces strip it).
+    std::string repr() const {
+        std::string out = "<Token";
+        if (*used) out += " used";
+        return out + " var=" + var->repr() + ">";
+    }
 };
 
 /// contextvars.ContextVar<T>. Keep variables alive as long as any context refers to them
@@ -96,10 +109,12 @@ public:
     /// var.reset(token): restores the value before set(); RuntimeError when used twice,
     /// ValueError for another variable's token or another context's.
     void reset(const ContextToken<T>& token) const {
-        if (*token.used) throw RuntimeError("<Token> has already been used once");
-        if (token.var != this) throw ValueError("<Token> was created by a different ContextVar");
+        // Python/context.c contextvar_reset: "%R has already been used once" etc., %R being
+        // the token's repr.
+        if (*token.used) throw RuntimeError(token.repr() + " has already been used once");
+        if (token.var != this) throw ValueError(token.repr() + " was created by a different ContextVar");
         detail::ContextData& ctx = detail::current_context();
-        if (token.context != &ctx) throw ValueError("<Token> was created in a different Context");
+        if (token.context != &ctx) throw ValueError(token.repr() + " was created in a different Context");
         auto next = std::make_shared<std::map<const void*, std::shared_ptr<const void>>>(*ctx.values);
         if (token.old_value) {
             (*next)[this] = std::make_shared<const T>(*token.old_value);
