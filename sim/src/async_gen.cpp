@@ -22,17 +22,30 @@ void AsyncGenStateBase::call_first_iteration_hook() {
 namespace {
 // The untyped equivalent of `await agen.aclose()` (the typed AgenAwaiter needs T; closing only
 // needs the frame and its flags).
+// The aclose() task's coroutine starts with Coro::defer_start_exception: a task cancelled
+// before its first step throws its CancelledError into the aclose() awaitable, which passes it
+// to the generator at its yield instead of GeneratorExit (Objects/genobject.c
+// async_gen_athrow_throw), so the generator's cleanup still runs.
+// Trivially destructible (the frame can be destroyed while suspended here): what the first
+// step threw in lives in the coroutine's frame.
 struct Close {
     AsyncGenStateBase* s;
+    std::exception_ptr* thrown;  // null when not a task's first await
     bool ready = false;
     bool await_ready() {
+        if (TaskBase* t = running_loop().current_task(); t != nullptr && thrown != nullptr) *thrown = t->take_pending();
         if (s->running) throw RuntimeError("aclose(): asynchronous generator is already running");
         if (!s->started() || s->finished() || s->closed) {
             s->closed = true;
             ready = true;
             return true;
         }
-        s->throw_in = std::make_exception_ptr(GeneratorExit());
+        if (thrown != nullptr && *thrown) {
+            s->throw_in = *thrown;
+            running_loop().current_task()->set_plain_resume_throw(std::make_exception_ptr(GeneratorExit()));
+        } else {
+            s->throw_in = std::make_exception_ptr(GeneratorExit());
+        }
         return false;
     }
     template <class P>
@@ -41,7 +54,11 @@ struct Close {
     }
     void await_resume() {
         s->running = false;
-        if (ready) return;
+        if (thrown != nullptr && *thrown) running_loop().current_task()->set_plain_resume_throw(nullptr);
+        if (ready) {
+            if (thrown != nullptr && *thrown) std::rethrow_exception(*thrown);  // gen_throw on a generator that cannot run
+            return;
+        }
         s->closed = true;
         if (s->yielded_) {
             s->yielded_ = false;
@@ -58,7 +75,16 @@ struct Close {
 };
 }  // namespace
 
-Coro<void> aclose_generator(Ref<AsyncGenStateBase> gen) { co_await Close{gen.get()}; }
+namespace {
+Coro<void> close_body(Ref<AsyncGenStateBase> gen) {
+    std::exception_ptr thrown;
+    co_await Close{gen.get(), &thrown};
+}
+}  // namespace
+
+Coro<void> aclose_generator(Ref<AsyncGenStateBase> gen) {
+    return close_body(std::move(gen)).qualname("aclose_generator").defer_start_exception();
+}
 
 void AsyncGenStateBase::drop_handle() noexcept {
     if (--handles_ != 0) return;

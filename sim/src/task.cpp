@@ -131,6 +131,7 @@ void TaskBase::step(std::exception_ptr exc, bool exc_is_cancel) {
         if (!exc || !exc_is_cancel) exc = make_cancelled_error();
         must_cancel_ = false;
     }
+    if (!exc && plain_resume_throw_) exc = std::exchange(plain_resume_throw_, nullptr);
     if (fut_waiter_ != nullptr) std::exchange(fut_waiter_, nullptr)->release();
 
     TaskBase* const prev = loop_->current_task();

@@ -66,7 +66,7 @@ public:
         // A task cancelled before its first step throws here, before any user code (A3, B6a).
         void await_resume() const {
             promise->state_ = CoroState::kSuspended;
-            if (promise->task_) rethrow_pending(promise->task_);
+            if (promise->task_ && !promise->start_exception_deferred_) rethrow_pending(promise->task_);
         }
     };
     struct FinalAwaiter {
@@ -125,6 +125,7 @@ private:
     const char* name_;
     std::uint32_t frame_size_ = 0;
     CoroState state_ = CoroState::kCreated;
+    bool start_exception_deferred_ = false;
     bool error_is_cancel_ = false;
     bool error_is_fatal_ = false;
 };
@@ -188,6 +189,15 @@ public:
     /// C++ function name cannot spell); `name` must outlive the coroutine (a string literal).
     Coro&& qualname(const char* name) && noexcept {
         if (h_) h_.promise().set_name(name);
+        return std::move(*this);
+    }
+
+    /// For a task's coroutine that stands for one awaitable, as asyncio tasks can wrap an
+    /// aclose() awaitable directly: an exception the task's first step delivers (a cancel
+    /// before it started) is not raised before the body runs but left for the body's first
+    /// await to take (TaskBase::take_pending), which hands it on to what it awaits.
+    Coro&& defer_start_exception() && noexcept {
+        if (h_) h_.promise().start_exception_deferred_ = true;
         return std::move(*this);
     }
 

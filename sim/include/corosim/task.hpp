@@ -66,6 +66,13 @@ public:
             std::rethrow_exception(std::exchange(pending_throw_, nullptr));
         }
     }
+    /// Takes the exception this step delivers without raising it (see Coro::defer_start_exception).
+    std::exception_ptr take_pending() noexcept { return std::exchange(pending_throw_, nullptr); }
+    /// Makes the next step that delivers no exception deliver `exc` instead (null disarms).
+    /// 3.11/3.12 only: an aclose() awaitable that was thrown into before it started stays in
+    /// its INIT state, and its next send(None) throws GeneratorExit into the generator
+    /// (Objects/genobject.c async_gen_athrow_send); 3.13 fixed it and sends None.
+    void set_plain_resume_throw(std::exception_ptr exc) noexcept { plain_resume_throw_ = std::move(exc); }
     /// The exceptions being handled by cleanup blocks in this task, innermost last: an exception
     /// thrown in at an await gets the innermost as its `__context__` (SEMANTICS C2, C4).
     std::vector<std::exception_ptr>& handling() noexcept { return handling_; }
@@ -125,6 +132,7 @@ private:
     std::coroutine_handle<> next_;   // the step loop's next hop
     void chain_pending() noexcept;
     std::exception_ptr pending_throw_;
+    std::exception_ptr plain_resume_throw_;
     std::vector<std::exception_ptr> handling_;
     FutureBase* fut_waiter_ = nullptr;  // owned reference while set
     int num_cancels_requested_ = 0;
