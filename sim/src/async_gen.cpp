@@ -9,6 +9,22 @@ AsyncGenStateBase::~AsyncGenStateBase() {
     if (frame_) std::exchange(frame_, {}).destroy();
 }
 
+void convert_stop_async_iteration(PromiseBase& p) noexcept {
+    try {
+        std::rethrow_exception(p.error());
+    } catch (const StopAsyncIteration&) {
+        try {
+            RuntimeError converted("async generator raised StopAsyncIteration");
+            converted.cause = p.error();
+            converted.context = p.error();
+            converted.suppress_context = true;
+            p.replace_error(std::make_exception_ptr(std::move(converted)));
+        } catch (...) {
+        }
+    } catch (...) {
+    }
+}
+
 void AsyncGenStateBase::call_first_iteration_hook() {
     hooks_called_ = true;
     Loop* l = Loop::current();

@@ -89,12 +89,23 @@ public:
     std::optional<T> sent;   // what asend() sends (none for anext)
 };
 
+/// Replaces a StopAsyncIteration that ended a generator's frame with the RuntimeError Python
+/// raises instead (its __cause__ and __context__ are the original).
+void convert_stop_async_iteration(PromiseBase& p) noexcept;
+
 template <class T>
 class AsyncGenPromise final : public PromiseBase {
 public:
     explicit AsyncGenPromise(PromiseTag = {}, const char* name = __builtin_FUNCTION()) noexcept : PromiseBase(name) {}
     AsyncGen<T> get_return_object();
     void return_void() noexcept {}
+    // PEP 479 for async generators: a StopAsyncIteration escaping the body would read as
+    // exhaustion, so it becomes RuntimeError('async generator raised StopAsyncIteration') from it
+    // (Objects/genobject.c gen_send_ex2).
+    void unhandled_exception() noexcept {
+        PromiseBase::unhandled_exception();
+        if (!error_is_cancel()) convert_stop_async_iteration(*this);
+    }
 
     struct YieldAwaiter {
         AsyncGenPromise* p;

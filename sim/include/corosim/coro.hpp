@@ -101,6 +101,11 @@ public:
     }
     const char* name() const noexcept { return name_; }
     void set_name(const char* name) noexcept { name_ = name; }
+    /// Replaces the exception the frame ended with (same flags: a plain error).
+    void replace_error(std::exception_ptr error) noexcept {
+        error_ = std::move(error);
+        error_is_cancel_ = error_is_fatal_ = false;
+    }
     /// Who the final suspend (or an async generator's yield) hops back to.
     void set_continuation(std::coroutine_handle<> h) noexcept { continuation_ = h; }
     std::coroutine_handle<> continuation() const noexcept { return continuation_; }
