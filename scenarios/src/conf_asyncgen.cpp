@@ -106,8 +106,8 @@ Coro<void> asyncgen_athrow_aclose() {
         AsyncGen<std::int64_t> g = aa_gen("a").qualname("gen");
         std::int64_t v = co_await g.anext();
         trace("next", {{"value", v}});
-        std::int64_t t = co_await g.athrow(std::make_exception_ptr(KeyError("k")));
-        trace("athrow", {{"value", t}});
+        std::optional<std::int64_t> t = co_await g.athrow(std::make_exception_ptr(KeyError("k")));
+        trace("athrow", {{"value", *t}});
         try {
             (void)co_await g.athrow(std::make_exception_ptr(ValueError("v")));
         } catch (const ValueError&) {

@@ -198,6 +198,9 @@ public:
         if constexpr (std::is_void_v<R>) {
             return;
         } else if constexpr (std::is_same_v<R, std::optional<T>>) {
+            // athrow(): None for a generator that had already finished; one that finishes
+            // now raises StopAsyncIteration, as anext() does.
+            if (!v && mode_ == Mode::kThrow && !exhausted_) throw StopAsyncIteration();
             return v;
         } else {
             if (!v) throw StopAsyncIteration();
@@ -289,8 +292,11 @@ public:
     Awaiter anext() const { return Awaiter(st_, Awaiter::Mode::kNext); }
     /// `await g.asend(v)`: resumes the generator with v as the value of its `co_yield`.
     Awaiter asend(std::optional<T> v) const { return Awaiter(st_, Awaiter::Mode::kSend, std::move(v)); }
-    /// `await g.athrow(exc)`: raises exc at the suspended `co_yield`.
-    Awaiter athrow(std::exception_ptr exc) const { return Awaiter(st_, Awaiter::Mode::kThrow, std::nullopt, std::move(exc)); }
+    /// `await g.athrow(exc)`: raises exc at the suspended `co_yield` and gives the next value;
+    /// none (Python's None) when the generator had already finished.
+    NextAwaiter athrow(std::exception_ptr exc) const {
+        return NextAwaiter(st_, NextAwaiter::Mode::kThrow, std::nullopt, std::move(exc));
+    }
     /// `await g.aclose()`: raises GeneratorExit at the suspended `co_yield` (its finally runs).
     CloseAwaiter aclose() const { return CloseAwaiter(st_, CloseAwaiter::Mode::kClose); }
     /// The `async for` step: the next value, or none when exhausted (no StopAsyncIteration thrown):
