@@ -1,5 +1,5 @@
 // conf_runtime.cpp: twins of the runtime conformance programs (tests/conformance/programs/
-// {sync_*,unawaited_*,never_retrieved,exception_handler,blocking_call,destroyed_pending}.py):
+// {sync_*,unawaited_*,never_retrieved,exception_handler,blocking_call}.py):
 // the synchronisation primitives, Queue, coroutine-object diagnostics, the loop's exception
 // handler and debug mode. Each must print CPython 3.12's trace under FIFO.
 #include <algorithm>
@@ -495,130 +495,6 @@ Coro<void> blocking_call() {
     trace("end", {{"debug", loop.debug()}});
 }
 
-// ---- destroyed_pending ----
-// A pending task whose future only its own frame holds is a cycle; gc_point() collects it:
-// GeneratorExit at its await (its `finally` runs with main as the current task), then the
-// B12 report. `stubborn` awaits again after catching GeneratorExit: the close fails with
-// "coroutine ignored GeneratorExit" (an unraisable report), then the task is reported too.
-
-Coro<void> dp_waiter() {
-    Future<void> fut;
-    try {
-        trace("waiting");
-        co_await fut;
-    } catch (...) {
-        trace("waiter.finally");
-        throw;
-    }
-    trace("waiter.finally");
-}
-
-Coro<void> dp_stubborn() {
-    Future<void> fut;
-    std::exception_ptr exit;
-    try {
-        trace("waiting");
-        co_await fut;
-    } catch (const GeneratorExit&) {
-        exit = std::current_exception();
-    }
-    if (exit) {  // except GeneratorExit: (no co_await inside a catch handler)
-        trace("stubborn.except");
-        co_await sleep(0);
-        trace("stubborn.unreached");
-    }
-}
-
-Coro<void> destroyed_pending() {
-    {
-        Task<void> t = create_task(dp_waiter().qualname("waiter"));
-        co_await sleep(0);
-    }  // del t
-    trace("released");
-    gc_point("one");
-    trace("after.one");
-    {
-        Task<void> t = create_task(dp_stubborn().qualname("stubborn"));
-        co_await sleep(0);
-    }  // del t
-    trace("released");
-    gc_point("two");
-    trace("after.two");
-}
-
-// ---- destroyed_pending_chain ----
-// Chains deeper than one frame: close() reaches the innermost frame first; a child that awaits
-// again after GeneratorExit sends RuntimeError into its awaiter, and is closed once more as
-// that await unwinds (before the parent's `finally`); a parent awaiting a child task, both
-// unreachable, are collected in creation order.
-
-Coro<void> dpc_child() {
-    Future<void> fut;
-    std::exception_ptr exit;
-    try {
-        trace("child.waiting");
-        co_await fut;
-    } catch (const GeneratorExit&) {
-        exit = std::current_exception();
-    }
-    if (exit) {  // except GeneratorExit:
-        trace("child.except");
-        try {
-            co_await sleep(0);
-            trace("child.unreached");
-        } catch (...) {
-            trace("child.finally");
-            throw;
-        }
-    }
-    trace("child.finally");
-}
-
-Coro<void> dpc_top() {
-    try {
-        co_await dpc_child().qualname("child");
-    } catch (...) {
-        trace("top.finally", {{"exc", std::current_exception()}});
-        throw;
-    }
-}
-
-Coro<void> dpc_polite() {
-    Future<void> fut;
-    try {
-        co_await fut;
-    } catch (...) {
-        trace("polite.finally");
-        throw;
-    }
-}
-
-Coro<void> dpc_parent(Task<void> t) {
-    try {
-        co_await t;
-    } catch (...) {
-        trace("parent.finally");
-        throw;
-    }
-}
-
-Coro<void> destroyed_pending_chain() {
-    {
-        Task<void> t = create_task(dpc_top().qualname("top"));
-        co_await sleep(0);
-    }
-    gc_point("one");
-    trace("after.one");
-    {
-        Task<void> t = create_task(dpc_polite().qualname("polite"));
-        co_await sleep(0);
-        Task<void> p = create_task(dpc_parent(t).qualname("parent"));
-        co_await sleep(0);
-    }
-    gc_point("two");
-    trace("after.two");
-}
-
 }  // namespace
 
 void register_conf_runtime(Registry& reg) {
@@ -641,11 +517,6 @@ void register_conf_runtime(Registry& reg) {
              [](const Context&) { return exception_handler_twin(); }});
     reg.add({"blocking_call", "runtime", "blocking calls delay timers; debug mode reports slow callbacks and steps", {},
              [](const Context&) { return blocking_call(); }});
-    reg.add({"destroyed_pending", "runtime", "pending tasks freed by the cyclic GC: finally runs, then the report", {},
-             [](const Context&) { return destroyed_pending(); }});
-    reg.add({"destroyed_pending_chain", "runtime",
-             "collected chains: close() through awaits, an ignoring child, a parent awaiting a child task", {},
-             [](const Context&) { return destroyed_pending_chain(); }});
 }
 
 }  // namespace corosim::scenarios

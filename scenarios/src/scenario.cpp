@@ -113,6 +113,7 @@ void register_builtin(Registry& reg) {
     register_conf_taskgroup(twins);
     register_conf_groups(twins);
     register_conf_runtime(twins);
+    register_conf_gc(twins);
     register_conf_context(twins);
     register_conf_asyncgen(twins);
     register_conf_heldout(twins);

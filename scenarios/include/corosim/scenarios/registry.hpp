@@ -45,6 +45,8 @@ void register_conf_groups(Registry& reg);
 /// Twins of the sync primitive, Queue, coroutine-diagnostic, exception-handler and debug-mode
 /// programs (family `runtime`).
 void register_conf_runtime(Registry& reg);
+/// Twins of the cyclic-collection programs (family `runtime`).
+void register_conf_gc(Registry& reg);
 /// Twin of the contextvars program (family `runtime`).
 void register_conf_context(Registry& reg);
 /// Twins of the async generator programs (family `asyncgen_cleanup`).
