@@ -312,6 +312,10 @@ void Loop::call_exception_handler(const ExceptionContext& context) {
     }
     try {
         handler_(*this, context);
+    } catch (const SystemExit&) {
+        throw;  // BaseEventLoop.call_exception_handler re-raises these two
+    } catch (const KeyboardInterrupt&) {
+        throw;
     } catch (...) {
         // The context as Python's repr of the dict shows it (message first).
         std::string ctx = "{'message': " + py_str_repr(context.message);

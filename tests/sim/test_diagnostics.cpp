@@ -190,8 +190,7 @@ Coro<void> busy_main() {
     co_await after;
 }
 
-// Divergence: the 2nd await returns at once, stealing Task-1's continuation (and take()s no value): deadlock.
-TEST(DiagnosticsRules, DISABLED_AwaitingACoroutineAnotherTaskAwaitsRaisesBeingAwaitedAlready) {
+TEST(DiagnosticsRules, AwaitingACoroutineAnotherTaskAwaitsRaisesBeingAwaitedAlready) {
     expect_trace(&busy_main, R"(     0 -            run.start
      0 Task-1       slow.start
      0 main         second exc=RuntimeError('coroutine is being awaited already')
@@ -424,8 +423,7 @@ Coro<void> interrupt_main() {
     co_return;
 }
 
-// Divergence: call_exception_handler swallows KeyboardInterrupt/SystemExit raised by the handler.
-TEST(DiagnosticsRules, DISABLED_KeyboardInterruptFromAHandlerPropagatesToTheCaller) {
+TEST(DiagnosticsRules, KeyboardInterruptFromAHandlerPropagatesToTheCaller) {
     expect_trace(&interrupt_main, R"(     0 -            run.start
      0 main         caught exc=KeyboardInterrupt('h')
      0 main         end

@@ -226,10 +226,10 @@ public:
         T await_resume() const {
             if (!h_) throw RuntimeError("cannot reuse already awaited coroutine");
             auto& p = h_.promise();
-            if (!p.continuation_) {
-                if (p.state() == detail::CoroState::kClosed) throw RuntimeError("cannot reuse already awaited coroutine");
-                throw RuntimeError("coroutine is being awaited already");
-            }
+            // Started and not finished: it runs in another await chain (another task's, say);
+            // its awaiter resumes only once it has closed.
+            if (p.state() != detail::CoroState::kClosed) throw RuntimeError("coroutine is being awaited already");
+            if (!p.continuation_) throw RuntimeError("cannot reuse already awaited coroutine");
             p.continuation_ = nullptr;  // awaited once; a second await sees CLOSED
             if (p.error_) std::rethrow_exception(p.error_);
             return p.take();
@@ -260,7 +260,7 @@ public:
         Outcome await_resume() const {
             Outcome out;
             auto& p = inner_.handle().promise();
-            if (p.continuation_ && p.error_) {
+            if (p.state() == detail::CoroState::kClosed && p.continuation_ && p.error_) {
                 p.continuation_ = nullptr;
                 out.error = p.error_;
                 out.is_cancel = p.error_is_cancel_;
