@@ -11,7 +11,7 @@ FutureBase::~FutureBase() {
 void FutureBase::report_unretrieved(const char* kind, const std::string& self) noexcept {
     // Reported when the object is freed, as long as its loop is still running: a future that
     // outlives its run has no one left to tell.
-    if (!log_traceback_ || !exc_ || Loop::current() != loop_) return;
+    if (!log_traceback_ || !exc_ || loop_ == nullptr || Loop::current() != loop_) return;
     log_traceback_ = false;
     loop_->count_unretrieved();
     try {

@@ -36,7 +36,12 @@ Loop::Loop(LoopOptions options)
 
 Loop::~Loop() {
     discard_all();
-    while (tracked_.next != &tracked_) tracked_.next->unlink();
+    // Handles that outlive the loop keep their futures: cut those futures' link to it.
+    while (tracked_.next != &tracked_) {
+        detail::TrackedNode* n = tracked_.next;
+        n->target->orphan();
+        n->unlink();
+    }
 }
 
 // ---- handles ----

@@ -70,6 +70,10 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
 }
 
 TaskBase::~TaskBase() {
+    if (!has_loop()) {  // kept by a handle after its loop was destroyed
+        if (top_handle_) std::exchange(top_handle_, {}).destroy();
+        return;
+    }
     report_unretrieved("Task", "<Task " + name_ + ">");
     if (fut_waiter_ != nullptr || top_handle_) abandon();
     loop_->unlink_task(this);

@@ -248,5 +248,34 @@ TEST(GcPoint, ACustomExceptionHandlerGetsTheReportOnce) {
                {1, 0});
 }
 
+// ---- handles are tracked by their loop, and may outlive it ----
+
+Coro<std::int64_t> seven() {
+    co_await sleep(0);
+    co_return 7;
+}
+
+Coro<void> keep_handles(Task<std::int64_t>* kept, std::optional<Future<std::int64_t>>* fut) {
+    *kept = create_task(seven());
+    Future<std::int64_t> f;
+    f.set_result(3);
+    *fut = f;
+    co_await *kept;
+}
+
+TEST(TrackedHandles, AHandleKeptAfterRunCanBeCopiedReadAndReleased) {
+    Task<std::int64_t> kept;
+    std::optional<Future<std::int64_t>> fut;
+    const RunResult r = run([&kept, &fut] { return keep_handles(&kept, &fut); });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+    Task<std::int64_t> copy = kept;  // the loop is gone: copying must not touch it
+    EXPECT_TRUE(copy.done());
+    EXPECT_EQ(copy.result(), 7);
+    Future<std::int64_t> moved = std::move(*fut);
+    EXPECT_EQ(moved.result(), 3);
+    kept = Task<std::int64_t>();
+    EXPECT_EQ(copy.result(), 7);
+}
+
 }  // namespace
 }  // namespace corosim

@@ -48,6 +48,11 @@ public:
     std::uint64_t id() const noexcept { return id_; }
     /// The loop this future belongs to.
     Loop& loop() const noexcept { return *loop_; }
+    /// False once its loop is gone (a handle kept after run() returned): such a future can
+    /// still be read and released, nothing else.
+    bool has_loop() const noexcept { return loop_ != nullptr; }
+    /// Called by ~Loop for every future a handle still holds.
+    void orphan() noexcept { loop_ = nullptr; }
 
     /// asyncio's cancel(msg): false when already done; Task overrides it (B6).
     virtual bool cancel(std::optional<std::string> msg = std::nullopt) { return future_cancel(std::move(msg)); }
@@ -175,7 +180,7 @@ public:
 private:
     void track() noexcept {
         node_.target = ref_.get();
-        if (node_.target != nullptr) node_.target->loop().track_handle(node_);
+        if (node_.target != nullptr && node_.target->has_loop()) node_.target->loop().track_handle(node_);
     }
     Ref<S> ref_;
     TrackedNode node_;
