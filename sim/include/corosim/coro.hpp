@@ -43,19 +43,28 @@ void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept;
 class PromiseBase {
 public:
     // The frame is allocated, then the parameters are copied into it, then the promise is
-    // built: nothing between allocates another frame, so last_size is this frame's size.
+    // built: nothing between allocates another frame, so the last allocation is this frame,
+    // provided the promise lies inside it. A frame whose allocation the compiler elided (clang's
+    // CoroElide puts it inside its caller's) records size 0: no handle is ever placed in it.
     explicit PromiseBase(const char* name) noexcept : name_(name) {
         FrameStats& stats = frame_stats();
         ++stats.created;
-        frame_size_ = static_cast<std::uint32_t>(stats.last_size);
+        const auto* begin = static_cast<const char*>(std::exchange(stats.last_frame, nullptr));
+        const auto* self = reinterpret_cast<const char*>(this);
+        if (begin != nullptr && self >= begin && self < begin + stats.last_size) {
+            frame_size_ = static_cast<std::uint32_t>(stats.last_size);
+        }
     }
     ~PromiseBase() { ++frame_stats().destroyed; }
     PromiseBase(const PromiseBase&) = delete;
     PromiseBase& operator=(const PromiseBase&) = delete;
 
     static void* operator new(std::size_t size) {
-        frame_stats().last_size = size;
-        return frame_alloc(size);
+        void* p = frame_alloc(size);
+        FrameStats& stats = frame_stats();
+        stats.last_frame = p;
+        stats.last_size = size;
+        return p;
     }
     static void operator delete(void* p, std::size_t size) noexcept { frame_free(p, size); }
 

@@ -13,7 +13,8 @@ namespace corosim::detail {
 struct FrameStats {
     std::uint64_t created = 0;
     std::uint64_t destroyed = 0;
-    std::size_t last_size = 0;  // the frame allocated last, for its promise to record
+    void* last_frame = nullptr;  // the frame allocated last and its size, for its promise to
+    std::size_t last_size = 0;   // record (taken once: an elided frame finds none)
 };
 
 /// This thread's frame counters.
