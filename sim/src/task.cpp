@@ -45,6 +45,12 @@ ContextData& current_context() {
     return loop.root_context();
 }
 
+const std::shared_ptr<ContextData>& current_context_ptr() {
+    Loop& loop = running_loop();
+    if (TaskBase* t = loop.current_task()) return t->context_ptr();
+    return loop.root_context_ptr();
+}
+
 void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept { task->hop(h); }
 
 }  // namespace detail

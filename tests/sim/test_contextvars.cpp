@@ -196,8 +196,7 @@ Coro<void> dead_context_main() {
     co_await rt;
 }
 
-// Divergence: a Token keeps a raw ContextData*; a new task context at the freed one's address passes.
-TEST(ContextVarRules, DISABLED_TokenFromAFinishedTasksContextIsRefusedInAnotherTask) {
+TEST(ContextVarRules, TokenFromAFinishedTasksContextIsRefusedInAnotherTask) {
     expect_trace(&dead_context_main, R"(     0 -            run.start
      0 Task-2       reset.refused exc=ValueError("<Token var=<ContextVar name='c'>> was created in a different Context")
      0 -            run.result value=None

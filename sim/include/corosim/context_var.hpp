@@ -24,6 +24,8 @@ struct ContextData {
 };
 /// The context the running code sees: the current task's, or the loop's root context.
 ContextData& current_context();
+/// The same context, shared (a Token keeps the context it was made in alive).
+const std::shared_ptr<ContextData>& current_context_ptr();
 }  // namespace detail
 
 template <class T>
@@ -57,11 +59,13 @@ private:
 /// contextvars.copy_context(): a new Context with the current mapping.
 inline Context copy_context() { return Context(std::make_shared<detail::ContextData>(detail::current_context())); }
 
-/// contextvars.Token: what set() returns, for reset().
+/// contextvars.Token: what set() returns, for reset(). It holds a strong reference to the
+/// context it was made in (Python/context.c tok_ctx), so that context's address cannot be reused
+/// by another one while the token lives.
 template <class T>
 struct ContextToken {
     const ContextVar<T>* var;
-    detail::ContextData* context;
+    std::shared_ptr<detail::ContextData> context;
     std::optional<T> old_value;  ///< none: Token.MISSING
     std::shared_ptr<bool> used = std::make_shared<bool>(false);
 
@@ -99,8 +103,9 @@ public:
     }
     /// var.set(value) in the current context; returns the token reset() takes.
     ContextToken<T> set(T value) const {
-        detail::ContextData& ctx = detail::current_context();
-        ContextToken<T> token{this, &ctx, lookup(), std::make_shared<bool>(false)};
+        const std::shared_ptr<detail::ContextData>& ctx_ptr = detail::current_context_ptr();
+        detail::ContextData& ctx = *ctx_ptr;
+        ContextToken<T> token{this, ctx_ptr, lookup(), std::make_shared<bool>(false)};
         auto next = std::make_shared<std::map<const void*, std::shared_ptr<const void>>>(*ctx.values);
         (*next)[this] = std::make_shared<const T>(std::move(value));
         ctx.values = std::move(next);
@@ -114,7 +119,7 @@ public:
         if (*token.used) throw RuntimeError(token.repr() + " has already been used once");
         if (token.var != this) throw ValueError(token.repr() + " was created by a different ContextVar");
         detail::ContextData& ctx = detail::current_context();
-        if (token.context != &ctx) throw ValueError(token.repr() + " was created in a different Context");
+        if (token.context.get() != &ctx) throw ValueError(token.repr() + " was created in a different Context");
         auto next = std::make_shared<std::map<const void*, std::shared_ptr<const void>>>(*ctx.values);
         if (token.old_value) {
             (*next)[this] = std::make_shared<const T>(*token.old_value);

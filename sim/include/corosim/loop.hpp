@@ -150,6 +150,7 @@ public:
 
     /// The context code outside any task sees (contextvars).
     detail::ContextData& root_context() noexcept { return *root_context_; }
+    const std::shared_ptr<detail::ContextData>& root_context_ptr() const noexcept { return root_context_; }
 
     /// The task whose step is running, or null in a plain callback (G8).
     TaskBase* current_task() const noexcept { return current_task_; }
