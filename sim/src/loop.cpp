@@ -75,6 +75,7 @@ std::uint32_t Loop::alloc_handle() {
 void Loop::free_handle(std::uint32_t slot) {
     HandleRec& rec = handles_[slot];
     rec.fn = nullptr;
+    rec.context.reset();
     rec.cb = {};
     rec.live = false;
     ++rec.gen;
@@ -89,6 +90,7 @@ void Loop::cancel_handle(std::uint32_t slot, std::uint32_t gen) {
     // Release what the callback holds now, as CPython drops the callback on cancel.
     if (rec.cb.fn) std::exchange(rec.cb, {}).discard();
     rec.fn = nullptr;
+    rec.context.reset();
 }
 
 void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
@@ -98,6 +100,7 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     const bool cancelled = rec.cancelled;
     detail::Callback cb = std::exchange(rec.cb, {});
     std::function<void()> fn = std::move(rec.fn);
+    std::shared_ptr<detail::ContextData> context = std::move(rec.context);
     std::string name = std::move(rec.name);
     self.free_handle(slot);
     if (cancelled) return;
@@ -108,8 +111,20 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     if (cb.fn) {
         cb.invoke();
     } else if (fn) {
-        // Handle._run (G6): an exception in a plain callback goes to the exception handler;
-        // KeyboardInterrupt and SystemExit leave the loop (G7).
+        // Handle._run (G6): the callback runs in its context (self._context.run(...)); an
+        // exception in it goes to the exception handler, which 3.12's call_exception_handler runs
+        // in the handle's context too (handle.get_context()); KeyboardInterrupt and SystemExit
+        // leave the loop (G7).
+        struct InContext {
+            Loop& loop;
+            std::shared_ptr<detail::ContextData> previous;
+            InContext(Loop& l, std::shared_ptr<detail::ContextData> ctx)
+                : loop(l), previous(std::exchange(l.running_context_, std::move(ctx))) {}
+            ~InContext() { loop.running_context_ = std::move(previous); }
+            InContext(const InContext&) = delete;
+            InContext& operator=(const InContext&) = delete;
+        };
+        const InContext in_context(self, std::move(context));
         try {
             fn();
         } catch (...) {
@@ -123,9 +138,17 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     }
 }
 
+// Handle.__init__: `context = contextvars.copy_context()` (a new Context sharing the current
+// immutable mapping; the map itself is not copied).
+std::shared_ptr<detail::ContextData> Loop::copy_current_context() {
+    const detail::ContextData& now = current_task_ != nullptr ? current_task_->context() : callback_context();
+    return std::make_shared<detail::ContextData>(now);
+}
+
 Handle Loop::call_soon(std::function<void()> fn, std::string name) {
     const std::uint32_t slot = alloc_handle();
     handles_[slot].fn = std::move(fn);
+    handles_[slot].context = copy_current_context();
     handles_[slot].name = std::move(name);
     ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
     return Handle(this, slot, handles_[slot].gen);
@@ -138,6 +161,7 @@ Handle Loop::call_later(Nanos delay, std::function<void()> fn, std::string name)
 Handle Loop::call_at(Nanos when, std::function<void()> fn, std::string name) {
     Handle h = add_timer(when, {});
     handles_[h.slot_].fn = std::move(fn);
+    handles_[h.slot_].context = copy_current_context();
     handles_[h.slot_].name = std::move(name);
     return h;
 }

@@ -42,13 +42,13 @@ void rethrow_pending(TaskBase* task) { task->rethrow_pending(); }
 ContextData& current_context() {
     Loop& loop = running_loop();
     if (TaskBase* t = loop.current_task()) return t->context();
-    return loop.root_context();
+    return loop.callback_context();
 }
 
 const std::shared_ptr<ContextData>& current_context_ptr() {
     Loop& loop = running_loop();
     if (TaskBase* t = loop.current_task()) return t->context_ptr();
-    return loop.root_context_ptr();
+    return loop.callback_context_ptr();
 }
 
 void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept { task->hop(h); }

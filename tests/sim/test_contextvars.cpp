@@ -362,8 +362,7 @@ Coro<void> callback_main() {
     trace("main.sees", {{"var", var.get()}});
 }
 
-// Divergence (in docs/design.md): callbacks run in the root context, not a copy of call_soon's caller's.
-TEST(ContextVarRules, DISABLED_CallbackRunsInACopyOfTheContextCallSoonWasCalledIn) {
+TEST(ContextVarRules, CallbackRunsInACopyOfTheContextCallSoonWasCalledIn) {
     expect_trace(&callback_main, R"(     0 -            run.start
      0 -            cb.sees tag=a var=main
      0 -            cb.sees tag=b var=main
@@ -371,6 +370,67 @@ TEST(ContextVarRules, DISABLED_CallbackRunsInACopyOfTheContextCallSoonWasCalledI
      0 -            run.result value=None
      0 -            gc label=end
      0 -            run.closed
+)");
+}
+
+// var = contextvars.ContextVar('var', default='dflt')
+// async def child():
+//     trace("child.sees", var=var.get())
+// def cb(tag):
+//     trace("cb.sees", tag=tag, var=var.get()); var.set(tag)
+//     asyncio.get_running_loop().create_task(child())
+//     tok = var.set(tag + '2'); var.reset(tok); trace("cb.reset", var=var.get())
+//     raise ValueError(tag)
+// def handler(loop, context):
+//     trace("handler", var=var.get())
+// async def main():
+//     loop = asyncio.get_running_loop(); loop.set_exception_handler(handler)
+//     var.set('main'); loop.call_later(1, cb, 'a')
+//     var.set('main2'); loop.call_at(loop.time() + 0.5, cb, 'b')
+//     await asyncio.sleep(2); trace("main.sees", var=var.get())
+
+Coro<void> timer_cb_child() {
+    trace("child.sees", {{"var", var.get()}});
+    co_return;
+}
+
+void timer_cb(const Str& tag) {
+    trace("cb.sees", {{"tag", tag}, {"var", var.get()}});
+    (void)var.set(tag);
+    (void)create_task(timer_cb_child());
+    const ContextToken<Str> tok = var.set(tag + "2");
+    var.reset(tok);
+    trace("cb.reset", {{"var", var.get()}});
+    throw ValueError(tag);
+}
+
+Coro<void> timer_callback_main() {
+    Loop& loop = running_loop();
+    loop.set_exception_handler([](Loop&, const ExceptionContext&) { trace("handler", {{"var", var.get()}}); });
+    (void)var.set("main");
+    loop.call_later(seconds(1), [] { timer_cb("a"); }, "cb('a')");
+    (void)var.set("main2");
+    loop.call_at(loop.time() + millis(500), [] { timer_cb("b"); }, "cb('b')");
+    co_await corosim::sleep(seconds(2));
+    trace("main.sees", {{"var", var.get()}});
+}
+
+// call_later/call_at capture too; a task the callback creates copies the callback's context, a
+// token made there resets there, and 3.12 runs the custom exception handler in the handle's context.
+TEST(ContextVarRules, TimerCallbacksRunInTheirCopyAndTheHandlerSeesIt) {
+    expect_trace(&timer_callback_main, R"(     0 -            run.start
+   500 -            cb.sees tag=b var=main2
+   500 -            cb.reset var=b
+   500 -            handler var=b
+   500 Task-1       child.sees var=b
+  1000 -            cb.sees tag=a var=main
+  1000 -            cb.reset var=a
+  1000 -            handler var=a
+  1000 Task-2       child.sees var=a
+  2000 main         main.sees var=main2
+  2000 -            run.result value=None
+  2000 -            gc label=end
+  2000 -            run.closed
 )");
 }
 

@@ -2,7 +2,8 @@
 // Task.__init__'s copy_context()). A Context is a mutable holder of an immutable mapping; a task
 // gets a copy of the creating code's context at creation (or the Context passed to
 // create_task, shared, so its writes show through it), so tasks are isolated from each other.
-// Plain callbacks run in the loop's root context (CPython captures one per handle).
+// A call_soon/call_later/call_at callback runs in a copy of the context it was scheduled in
+// (asyncio.Handle's _context); code outside tasks and callbacks sees the loop's root context.
 #pragma once
 
 #include <map>
@@ -22,7 +23,8 @@ struct ContextData {
     std::shared_ptr<const std::map<const void*, std::shared_ptr<const void>>> values =
         std::make_shared<const std::map<const void*, std::shared_ptr<const void>>>();
 };
-/// The context the running code sees: the current task's, or the loop's root context.
+/// The context the running code sees: the current task's, the running callback's, or the
+/// loop's root context.
 ContextData& current_context();
 /// The same context, shared (a Token keeps the context it was made in alive).
 const std::shared_ptr<ContextData>& current_context_ptr();

@@ -81,6 +81,8 @@ public:
 
     /// asyncio's call_soon: runs `fn` in the next iteration, after what is already queued.
     /// `name` is how reports show the callback, e.g. "bad(1)" for `<Handle bad(1)>` (G6).
+    /// As Handle.__init__ does, these three take a copy of the current context
+    /// (contextvars.copy_context()) and `fn` runs in that copy.
     Handle call_soon(std::function<void()> fn, std::string name = "callback()");
     /// asyncio's call_later: `call_at(time() + delay, fn)`.
     Handle call_later(Nanos delay, std::function<void()> fn, std::string name = "callback()");
@@ -148,9 +150,15 @@ public:
         std::erase(asyncgens_, g);
     }
 
-    /// The context code outside any task sees (contextvars).
+    /// The loop's root context (contextvars): what code outside tasks and callbacks sees.
     detail::ContextData& root_context() noexcept { return *root_context_; }
     const std::shared_ptr<detail::ContextData>& root_context_ptr() const noexcept { return root_context_; }
+    /// The context code outside any task sees: the running user callback's (the copy taken when
+    /// it was scheduled, Handle._context), else the root context.
+    detail::ContextData& callback_context() noexcept { return *callback_context_ptr(); }
+    const std::shared_ptr<detail::ContextData>& callback_context_ptr() const noexcept {
+        return running_context_ ? running_context_ : root_context_;
+    }
 
     /// The task whose step is running, or null in a plain callback (G8).
     TaskBase* current_task() const noexcept { return current_task_; }
@@ -194,6 +202,7 @@ private:
     struct HandleRec {
         detail::Callback cb;       // internal callback, or
         std::function<void()> fn;  // a user callback
+        std::shared_ptr<detail::ContextData> context;  // the user callback's context (Handle._context)
         std::string name;          // how reports show a user callback
         std::uint64_t seq = 0;     // timer sequence number, for the full trace
         std::uint32_t gen = 0;
@@ -206,6 +215,7 @@ private:
     void free_handle(std::uint32_t slot);
     void cancel_handle(std::uint32_t slot, std::uint32_t gen);
     static void run_handle(void* loop, void* slot, bool run);
+    std::shared_ptr<detail::ContextData> copy_current_context();
 
     void ready_push(detail::Callback cb);
     std::string describe(const detail::Callback& cb) const;
@@ -236,6 +246,7 @@ private:
     std::exception_ptr fatal_;
     ExceptionHandler handler_;
     std::shared_ptr<detail::ContextData> root_context_;
+    std::shared_ptr<detail::ContextData> running_context_;  // the running user callback's, or null
     std::vector<detail::AsyncGenStateBase*> asyncgens_;
     std::uint64_t never_awaited_ = 0;
     std::uint64_t unretrieved_ = 0;
