@@ -1,5 +1,10 @@
 #include "corosim/exceptions.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
 namespace corosim {
 
 std::string py_str_repr(std::string_view s) {
@@ -24,6 +29,42 @@ std::string py_str_repr(std::string_view s) {
     }
     out += quote;
     return out;
+}
+
+std::string py_float_repr(double v) {
+    // float_repr (Objects/floatobject.c): PyOS_double_to_string(v, 'r', 0, Py_DTSF_ADD_DOT_0).
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    // The shortest round-trip digits, as d[.ddd]e[+-]xx.
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    const std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
+    std::string out;
+    std::size_t i = 0;
+    if (sci[0] == '-') {
+        out += '-';
+        i = 1;
+    }
+    const std::size_t e = sci.find('e');
+    std::string digits;
+    for (std::size_t k = i; k < e; ++k) {
+        if (sci[k] != '.') digits += sci[k];
+    }
+    const int exp10 = std::atoi(std::string(sci.substr(e + 1)).c_str());
+    const int decpt = exp10 + 1;  // v = 0.DIGITS * 10**decpt
+    const auto n = static_cast<int>(digits.size());
+    if (v != 0 && (decpt <= -4 || decpt > 16)) {
+        // 'r' switches to exponent form here: d[.ddd]e+XX, at least two exponent digits.
+        out += digits[0];
+        if (n > 1) out += "." + digits.substr(1);
+        char ex[16];
+        std::snprintf(ex, sizeof ex, "e%c%02d", exp10 < 0 ? '-' : '+', std::abs(exp10));
+        return out + ex;
+    }
+    if (v == 0) return out + "0.0";
+    if (decpt <= 0) return out + "0." + std::string(static_cast<std::size_t>(-decpt), '0') + digits;
+    if (decpt >= n) return out + digits + std::string(static_cast<std::size_t>(decpt - n), '0') + ".0";
+    return out + digits.substr(0, static_cast<std::size_t>(decpt)) + "." + digits.substr(static_cast<std::size_t>(decpt));
 }
 
 std::string BaseException::repr() const {

@@ -17,6 +17,13 @@ thread_local Loop* t_running = nullptr;
 constexpr Nanos kMaxSelectTimeout = seconds(24 * 3600);
 // _MIN_SCHEDULED_TIMER_HANDLES; the cancelled fraction threshold is 0.5.
 constexpr std::size_t kMinScheduledTimerHandles = 100;
+
+// repr(handle) for a live callback (cancelled ones never run): `<Handle bad(1)>`, and for a
+// call_later/call_at one TimerHandle's, whose _repr_info puts `when=` (loop time, a float) first.
+std::string handle_repr(bool timer, Nanos when, const std::string& name) {
+    if (!timer) return "<Handle " + name + ">";
+    return "<TimerHandle when=" + py_float_repr(static_cast<double>(when) / 1e9) + " " + name + ">";
+}
 }  // namespace
 
 Loop* Loop::current() noexcept { return t_running; }
@@ -66,6 +73,7 @@ std::uint32_t Loop::alloc_handle() {
         handles_.emplace_back();
     }
     HandleRec& rec = handles_[slot];
+    rec.timer = false;
     rec.cancelled = false;
     rec.scheduled = false;
     rec.live = true;
@@ -102,6 +110,8 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     std::function<void()> fn = std::move(rec.fn);
     std::shared_ptr<detail::ContextData> context = std::move(rec.context);
     std::string name = std::move(rec.name);
+    const bool timer = rec.timer;
+    const Nanos when = rec.when;
     self.free_handle(slot);
     if (cancelled) return;
     if (!run) {
@@ -133,7 +143,8 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
                 self.raise_fatal(exc);
                 return;
             }
-            self.call_exception_handler({"Exception in callback " + name, exc, {{"handle", "<Handle " + name + ">"}}});
+            self.call_exception_handler(
+                {"Exception in callback " + name, exc, {{"handle", handle_repr(timer, when, name)}}});
         }
     }
 }
@@ -170,6 +181,8 @@ Handle Loop::add_timer(Nanos when, detail::Callback cb) {
     const std::uint32_t slot = alloc_handle();
     HandleRec& rec = handles_[slot];
     rec.cb = cb;
+    rec.timer = true;
+    rec.when = when;
     rec.scheduled = true;
     rec.seq = ++timer_seq_;
     timers_.push({when, slot});
@@ -309,7 +322,8 @@ LoopStatus Loop::run_until_complete(FutureBase& fut) {
 std::string Loop::describe(const detail::Callback& cb) const {
     if (cb.fn == &Loop::run_handle) {
         const auto slot = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(cb.b));
-        return "<Handle " + handles_[slot].name + ">";
+        const HandleRec& rec = handles_[slot];
+        return handle_repr(rec.timer, rec.when, rec.name);
     }
     if (const TaskBase* t = TaskBase::stepped_by(cb)) return "<Task " + t->name() + ">";
     return "<Handle callback()>";

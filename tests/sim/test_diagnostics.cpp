@@ -476,8 +476,7 @@ Coro<void> timer_callback_main() {
     trace("end");
 }
 
-// Divergence: a call_later/call_at handle shows as <Handle bad(2)>, not <TimerHandle when=1.0 bad(2)>.
-TEST(DiagnosticsRules, DISABLED_ExceptionInATimerCallbackNamesTheTimerHandle) {
+TEST(DiagnosticsRules, ExceptionInATimerCallbackNamesTheTimerHandle) {
     expect_trace(&timer_callback_main, R"(     0 -            run.start
   1000 -            bad n=2
   1000 -            loop.error message=Exception in callback bad(2) handle=<TimerHandle when=1.0 bad(2)> exc=ValueError(2)
@@ -485,6 +484,41 @@ TEST(DiagnosticsRules, DISABLED_ExceptionInATimerCallbackNamesTheTimerHandle) {
   2000 -            run.result value=None
   2000 -            gc label=end
   2000 -            run.closed
+)");
+}
+
+// (bad as above)
+// def slow_cb():
+//     blocking(1); trace("cb.blocked")
+// async def main():
+//     loop = asyncio.get_running_loop()
+//     loop.call_later(1e-05, bad, 4); await asyncio.sleep(0.125)
+//     loop.set_debug(True); loop.call_later(0.25, slow_cb)
+//     await asyncio.sleep(2); trace("end")
+Coro<void> timer_repr_main() {
+    Loop& loop = running_loop();
+    loop.call_later(10'000, [] { bad(4); }, "bad(4)");
+    co_await corosim::sleep(millis(125));
+    loop.set_debug(true);
+    loop.call_later(millis(250), [] {
+        blocking(seconds(1));
+        trace("cb.blocked");
+    }, "slow_cb()");
+    co_await corosim::sleep(seconds(2));
+    trace("end");
+}
+
+// `when=` is the float repr of the loop time; a slow timer callback is named by the same repr.
+TEST(DiagnosticsRules, TimerHandleReprShowsWhenAsAFloatInReportsAndSlowCallbacks) {
+    expect_trace(&timer_repr_main, R"(     0 -            run.start
+     0 -            bad n=4
+     0 -            loop.error message=Exception in callback bad(4) handle=<TimerHandle when=1e-05 bad(4)> exc=ValueError(4)
+  1375 -            cb.blocked
+  1375 -            loop.slow message=Executing <TimerHandle when=0.375 slow_cb()> took 1.000 seconds
+  2125 main         end
+  2125 -            run.result value=None
+  2125 -            gc label=end
+  2125 -            run.closed
 )");
 }
 

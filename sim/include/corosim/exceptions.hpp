@@ -82,6 +82,10 @@ E with_int_arg(long v) {
 /// Python's repr of a str: single quotes unless the text holds ' and no ".
 std::string py_str_repr(std::string_view s);
 
+/// Python's repr of a float: the shortest text that reads back as `v`, `1.0` for whole values,
+/// exponent form below 1e-4 and from 1e16 (`1e-05`, `1e+16`), `inf`, `nan`.
+std::string py_float_repr(double v);
+
 /// The repr of whatever `e` holds; a non-corosim C++ exception shows as `CppException('what')`.
 std::string exception_repr(const std::exception_ptr& e);
 

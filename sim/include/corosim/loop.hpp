@@ -205,7 +205,9 @@ private:
         std::shared_ptr<detail::ContextData> context;  // the user callback's context (Handle._context)
         std::string name;          // how reports show a user callback
         std::uint64_t seq = 0;     // timer sequence number, for the full trace
+        Nanos when = 0;            // a timer's due time (TimerHandle.when())
         std::uint32_t gen = 0;
+        bool timer = false;        // made by call_at/add_timer: a TimerHandle
         bool cancelled = false;
         bool scheduled = false;    // in the timer heap (TimerHandle._scheduled)
         bool live = false;
