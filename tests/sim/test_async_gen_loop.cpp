@@ -12,17 +12,13 @@
 #include <vector>
 
 #include "corosim/corosim.hpp"
+#include "expect_trace.hpp"
 
 namespace corosim {
 namespace {
 
-void expect_trace(Coro<void> (*make)(), const char* expected) {
-    const RunResult r = run([make] { return make(); });
-    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
-    EXPECT_EQ(r.trace.render_all(false), expected);
-    EXPECT_GT(r.frames_created, 0u);
-    EXPECT_EQ(r.frames_created, r.frames_destroyed);
-}
+using testing::expect_trace;
+using testing::lines;
 
 // ---------------------------------------------------------------- awaitable states
 

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "corosim/corosim.hpp"
+#include "expect_trace.hpp"
 
 namespace corosim {
 namespace {
 
-std::string lines(const RunResult& r) { return r.trace.render_all(false); }
+using testing::lines;
 
 // What gc_point() returned, for the tests that also check the count.
 std::vector<std::size_t> collected;

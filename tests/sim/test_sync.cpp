@@ -9,17 +9,13 @@
 #include <vector>
 
 #include "corosim/corosim.hpp"
+#include "expect_trace.hpp"
 
 namespace corosim {
 namespace {
 
-std::string lines(const RunResult& r) { return r.trace.render_all(false); }
-
-void expect_trace(Coro<void> (*make)(), const char* expected) {
-    const RunResult r = run([make] { return make(); });
-    EXPECT_EQ(lines(r), expected);
-    EXPECT_EQ(r.frames_created, r.frames_destroyed);
-}
+using testing::expect_trace;
+using testing::lines;
 
 // ---------------------------------------------------------------- Event
 
@@ -215,7 +211,8 @@ TEST(LockRules, WaitersBlockedAtADeadlockAreCancelledAtShutdown) {
      0 -            run.cancel_all tasks=['main', 'Task-1']
      0 -            gc label=end
      0 -            run.closed
-)");
+)",
+                 Outcome::kDeadlock);
 }
 
 Coro<void> held(Lock lock, std::int64_t i) {
