@@ -15,7 +15,7 @@ void FutureBase::report_unretrieved(const char* kind, const std::string& self) n
     log_traceback_ = false;
     loop_->count_unretrieved();
     try {
-        loop_->call_exception_handler({std::string(kind) + " exception was never retrieved", exc_, {{"future", self}}});
+        loop_->call_exception_handler({std::string(kind) + " exception was never retrieved", exc_, {{"future", ContextValue::object(self)}}});
     } catch (...) {
     }
 }

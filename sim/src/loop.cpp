@@ -143,8 +143,8 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
                 self.raise_fatal(exc);
                 return;
             }
-            self.call_exception_handler(
-                {"Exception in callback " + name, exc, {{"handle", handle_repr(timer, when, name)}}});
+            ContextValue handle = ContextValue::object(handle_repr(timer, when, name));
+            self.call_exception_handler({"Exception in callback " + name, exc, {{"handle", std::move(handle)}}});
         }
     }
 }
@@ -343,7 +343,8 @@ void blocking(Nanos d) { running_loop().advance(d); }
 
 void Loop::default_exception_handler(const ExceptionContext& context) {
     std::string text = "loop.error message=" + context.message;
-    for (const auto& [key, value] : context.keys) text += " " + key + "=" + value;
+    // refloop's trace text: a str raw, an object by its repr (CPython's own handler logs reprs).
+    for (const auto& [key, value] : context.keys) text += " " + key + "=" + value.text();
     if (context.exception) text += " exc=" + exception_repr(context.exception);
     line(text);
 }
@@ -363,9 +364,10 @@ void Loop::call_exception_handler(const ExceptionContext& context) {
         // The context as Python's repr of the dict shows it (message first).
         std::string ctx = "{'message': " + py_str_repr(context.message);
         if (context.exception) ctx += ", 'exception': " + exception_repr(context.exception);
-        for (const auto& [key, value] : context.keys) ctx += ", " + py_str_repr(key) + ": " + value;
+        for (const auto& [key, value] : context.keys) ctx += ", " + py_str_repr(key) + ": " + value.repr();
         ctx += "}";
-        default_exception_handler({"Unhandled error in exception handler", std::current_exception(), {{"context", ctx}}});
+        default_exception_handler({"Unhandled error in exception handler", std::current_exception(),
+                                   {{"context", ContextValue::object(std::move(ctx))}}});
     }
 }
 

@@ -69,7 +69,7 @@ Coro<void> shutdown_asyncgens() {
         if (results[i].error && is_exception(results[i].error)) {
             const std::string agen = closing[i]->repr();
             loop.call_exception_handler({"an error occurred during closing of asynchronous generator " + agen,
-                                         results[i].error, {{"asyncgen", agen}}});
+                                         results[i].error, {{"asyncgen", ContextValue::object(agen)}}});
         }
     }
 }
@@ -103,7 +103,7 @@ LoopStatus shutdown(Loop& loop) {
                 bool is_cancel = false;
                 if (auto exc = t->wake_exception(is_cancel)) {
                     loop.call_exception_handler({"unhandled exception during asyncio.run() shutdown", exc,
-                                                 {{"task", "<Task " + t->name() + ">"}}});
+                                                 {{"task", ContextValue::object("<Task " + t->name() + ">")}}});
                 }
             }
         }

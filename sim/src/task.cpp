@@ -266,7 +266,8 @@ void TaskBase::collect() {
     add_ref();  // until the end: abandoning drops the references its cycle held
     close_chain();
     try {
-        loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr, {{"task", "<Task " + name_ + ">"}}});
+        loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr,
+                                       {{"task", ContextValue::object("<Task " + name_ + ">")}}});
     } catch (...) {
     }
     abandon();

@@ -88,7 +88,7 @@ void TaskGroupState::on_task_done(TaskBase* task) {
         loop->call_exception_handler({"Task <Task " + task->name() + "> has errored out but its parent task <Task " +
                                           parent->name() + "> is already completed",
                                       exc,
-                                      {{"task", "<Task " + task->name() + ">"}}});
+                                      {{"task", ContextValue::object("<Task " + task->name() + ">")}}});
         return;
     }
     if (!aborting && !parent_cancel_requested) {

@@ -394,8 +394,7 @@ Coro<void> context_repr_main() {
     co_return;
 }
 
-// Divergence: a str value in the context shows unquoted in the `context=` dict repr ('detail': x).
-TEST(DiagnosticsRules, DISABLED_RaisingHandlerReportShowsTheContextDictRepr) {
+TEST(DiagnosticsRules, RaisingHandlerReportShowsTheContextDictRepr) {
     expect_trace(&context_repr_main, R"(     0 -            run.start
      0 main         loop.error message=Unhandled error in exception handler context={'message': 'm', 'detail': 'x'} exc=KeyError('in handler')
      0 main         end

@@ -225,7 +225,7 @@ Coro<void> handler_sees_task() {
     Loop& loop = running_loop();
     loop.set_exception_handler([](Loop& l, const ExceptionContext& ctx) {
         const auto it = ctx.keys.find("task");
-        l.line("handler message=" + ctx.message + " task=" + (it == ctx.keys.end() ? "?" : it->second) +
+        l.line("handler message=" + ctx.message + " task=" + (it == ctx.keys.end() ? "?" : it->second.text()) +
                " exc=" + (ctx.exception ? "set" : "none"));
     });
     {

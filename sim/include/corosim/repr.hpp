@@ -43,12 +43,12 @@ std::string py_repr(const T& v) {
         return std::to_string(v);
     } else if constexpr (std::is_same_v<T, NoneType> || std::is_same_v<T, std::nullptr_t>) {
         return "None";
+    } else if constexpr (requires { { v.repr() } -> std::convertible_to<std::string>; }) {
+        return v.repr();  // exceptions, ContextValue (a str or an object's repr), ContextVar, ...
     } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
         return py_str_repr(std::string_view(v));
     } else if constexpr (std::is_same_v<T, std::exception_ptr>) {
         return exception_repr(v);
-    } else if constexpr (std::is_base_of_v<BaseException, T>) {
-        return v.repr();
     } else if constexpr (detail::IsOptional<T>::value) {
         return v ? py_repr(*v) : std::string("None");
     } else if constexpr (detail::IsVector<T>::value) {
