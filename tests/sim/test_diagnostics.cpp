@@ -9,18 +9,13 @@
 #include <vector>
 
 #include "corosim/corosim.hpp"
+#include "expect_trace.hpp"
 
 namespace corosim {
 namespace {
 
-std::string lines(const RunResult& r) { return r.trace.render_all(false); }
-
-void expect_trace(Coro<void> (*make)(), const char* expected) {
-    const RunResult r = run([make] { return make(); });
-    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
-    EXPECT_EQ(lines(r), expected);
-    EXPECT_EQ(r.frames_created, r.frames_destroyed);
-}
+using testing::expect_trace;
+using testing::lines;
 
 std::vector<std::uint64_t> counts;  // loop counters the scenarios sample (no Python counterpart)
 
