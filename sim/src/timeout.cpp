@@ -1,6 +1,5 @@
 #include "corosim/timeout.hpp"
 
-#include <cstdio>
 #include <typeinfo>
 
 namespace corosim {
@@ -38,22 +37,8 @@ const char* state_value(Timeout::State s) {
     return "?";
 }
 
-// Python's repr of a float number of seconds (the deadlines used here are exact in binary).
-std::string seconds_repr(Nanos t) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(t) / 1e9);
-    std::string s = buf;
-    // Shortest round-trip form for the common cases: whole and half seconds.
-    for (int digits = 1; digits <= 17; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(t) / 1e9);
-        if (std::stod(buf) == static_cast<double>(t) / 1e9) {
-            s = buf;
-            break;
-        }
-    }
-    if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return s;
-}
+// Python's repr of the deadline, a float number of seconds.
+std::string seconds_repr(Nanos t) { return py_float_repr(static_cast<double>(t) / 1e9); }
 }  // namespace
 
 std::string Timeout::repr() const {
