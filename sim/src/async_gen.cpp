@@ -57,10 +57,10 @@ struct Close {
             return true;
         }
         if (thrown != nullptr && *thrown) {
-            s->throw_in = *thrown;
+            s->throw_at_yield(*thrown);
             running_loop().current_task()->set_plain_resume_throw(std::make_exception_ptr(GeneratorExit()));
         } else {
-            s->throw_in = std::make_exception_ptr(GeneratorExit());
+            s->throw_at_yield(std::make_exception_ptr(GeneratorExit()));
         }
         return false;
     }
@@ -69,7 +69,7 @@ struct Close {
         s->resume_from(caller, caller.promise().task());
     }
     void await_resume() {
-        s->running = false;
+        s->stop_running();
         if (thrown != nullptr && *thrown) running_loop().current_task()->set_plain_resume_throw(nullptr);
         if (ready) {
             if (thrown != nullptr && *thrown) std::rethrow_exception(*thrown);  // gen_throw on a generator that cannot run

@@ -1,17 +1,21 @@
 // async_gen.hpp: AsyncGen<T>, asynchronous generators (SEMANTICS F; python/cpython
 // Objects/genobject.c async_gen_*, Lib/asyncio/base_events.py _asyncgen_firstiter_hook,
 // _asyncgen_finalizer_hook, shutdown_asyncgens). The generator's frame runs inside the task
-// that awaits anext()/asend()/athrow()/aclose(), hopping like `await coro`; `co_yield v` hands v
-// back and evaluates to what asend() sent (none for anext). The first of those calls fires the
+// that awaits anext()/asend()/athrow()/aclose(): its first start hops like `await coro`, and a
+// frame parked at a `co_yield` is resumed as a nested call (AsyncGenStateBase::run_nested, the
+// same order of execution without the trip through the step loop); `co_yield v` hands v back
+// and evaluates to what asend() sent (none for anext). The first of those calls fires the
 // loop's firstiter hook (the generator is registered, first-iteration order); a generator
 // dropped un-exhausted fires the finalizer hook, which schedules a task running its aclose();
 // run() closes what is left with shutdown_asyncgens.
 #pragma once
 
 #include <coroutine>
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "corosim/coro.hpp"
@@ -52,18 +56,65 @@ public:
     void first_iteration() {
         if (!hooks_called_) call_first_iteration_hook();
     }
-    /// Hops into the frame from `caller`, inside `task` (inline: W6's hot path).
+    /// Hops into the frame from `caller`, inside `task` (through the task's step loop).
     void resume_from(std::coroutine_handle<> caller, TaskBase* task) noexcept {
-        running = true;
+        enter(caller, task);
+        task->hop(frame_);
+    }
+    /// Runs the frame from `caller`, inside `task`, as a nested call instead of a hop (W6's hot
+    /// path). A hop makes the frame the next thing the task's step loop resumes, with nothing
+    /// in between, so resuming it right here runs the same code in the same order; only the
+    /// C++ stack differs. True when the frame came back to a `co_yield` within the call: the
+    /// caller goes on at once. Otherwise the frame suspended some other way (a hop into a
+    /// coroutine, a future, a yield to the loop, its end) and everything from there on, its
+    /// next yield included, goes through the step loop as before.
+    /// `outer` is the nesting depth of the caller: that of the generator it is when that one
+    /// runs nested itself, else 0 (the step loop resumed it). Past kMaxNesting levels the frame
+    /// is hopped to, so the C++ stack stays bounded however deep a chain of generators is.
+    bool run_nested(std::coroutine_handle<> caller, TaskBase* task, unsigned outer) noexcept {
+        enter(caller, task);
+        if (outer >= kMaxNesting) [[unlikely]] {
+            task->hop(frame_);
+            return false;
+        }
+        depth_ = static_cast<std::uint8_t>(outer + 1);
+        frame_.resume();
+        depth_ = 0;
+        return yielded_;  // only a yield within the call sets it (enter() cleared it)
+    }
+    /// How deep this generator's frame runs nested right now (0: not inside run_nested).
+    unsigned nesting() const noexcept { return depth_; }
+    /// At a `co_yield`: true when it returns to a run_nested() call, false when it must hop
+    /// back to the awaiter.
+    bool yield_to_nested() noexcept {
+        yielded_ = true;
+        return depth_ != 0;
+    }
+    /// The awaiter took the value of a co_yield: the frame is parked at that yield.
+    void took_yield() noexcept {
+        running = false;
         yielded_ = false;
-        promise_->set_task(task);
-        promise_->set_continuation(caller);
-        hop_to(task, frame_);
+        parked_ = true;
+    }
+    /// The awaiter of a resume is done with it (any outcome).
+    void stop_running() noexcept {
+        running = false;
+        parked_ = promise_->state() == CoroState::kSuspended;
+    }
+    /// athrow()/aclose(): `exc` is raised at the yield the frame resumes from.
+    void throw_at_yield(std::exception_ptr exc) noexcept {
+        throw_in = std::move(exc);
+        delivery_ = true;
     }
     bool started() const noexcept { return promise_->state() != CoroState::kCreated; }
     bool finished() const noexcept { return promise_->state() == CoroState::kClosed && !yielded_; }
+    /// Suspended at a `co_yield` and not running: the one state in which anext() simply resumes
+    /// the frame (started, not finished, not running; `closed` does not matter to anext once
+    /// started). Kept as a flag, updated where `running` changes: a frame runs only between
+    /// enter() and stop_running()/took_yield(), so its coroutine state cannot change elsewhere.
+    bool parked() const noexcept { return parked_; }
 
-    bool running = false;
+    bool running = false;        // written by enter(), took_yield() and stop_running() only
     bool closed = false;         // aclose() completed, or closed before starting
     bool yielded_ = false;       // the last resume stopped at a co_yield
     std::exception_ptr throw_in; // athrow()/aclose(): raised at the yield the frame resumes from
@@ -72,12 +123,25 @@ public:
     std::coroutine_handle<> frame() const noexcept { return frame_; }
     Loop* loop = nullptr;        // the loop whose hooks saw it (registration)
 
+protected:
+    bool delivery_ = false;  // throw_in or a sent value waits for the yield the frame resumes from
+
 private:
+    static constexpr unsigned kMaxNesting = 64;
+    void enter(std::coroutine_handle<> caller, TaskBase* task) noexcept {
+        running = true;
+        parked_ = false;
+        yielded_ = false;
+        promise_->set_task(task);
+        promise_->set_continuation(caller);
+    }
     void call_first_iteration_hook();
     std::coroutine_handle<> frame_;
     PromiseBase* promise_;
     std::uint32_t refs_ = 0;
     std::uint32_t handles_ = 0;
+    std::uint8_t depth_ = 0;  // while a run_nested() call runs the frame: its nesting depth
+    bool parked_ = false;
     bool hooks_called_ = false;
 };
 
@@ -86,7 +150,34 @@ class AsyncGenState final : public AsyncGenStateBase {
 public:
     using AsyncGenStateBase::AsyncGenStateBase;
     std::optional<T> value;  // the last yielded value
-    std::optional<T> sent;   // what asend() sends (none for anext)
+    std::optional<T> sent;   // what asend() sends (none for anext); set through send_at_yield
+
+    /// asend(v): v is what the yield the frame resumes from evaluates to.
+    void send_at_yield(std::optional<T>&& v) {
+        sent = std::move(v);
+        if (sent) delivery_ = true;
+    }
+    /// What the yield the frame resumes from evaluates to: none (anext), unless asend() sent a
+    /// value or athrow()/aclose() throws in.
+    std::optional<T> take_delivery() {
+        // `sent` is empty whenever nothing is delivered. Copying it rather than returning a
+        // fresh nullopt matters to GCC 12: it builds that nullopt with a one-byte store and
+        // copies it into the frame with a 16-byte load, which cannot be forwarded from the
+        // store and waits for it to retire, on every resume.
+        if (!delivery_) [[likely]]
+            return sent;
+        return take_delivery_slow();
+    }
+
+private:
+    [[gnu::noinline]] std::optional<T> take_delivery_slow() {
+        delivery_ = false;
+        if (throw_in) {
+            sent.reset();
+            std::rethrow_exception(std::exchange(throw_in, nullptr));
+        }
+        return std::exchange(sent, std::nullopt);
+    }
 };
 
 /// Replaces a StopAsyncIteration that ended a generator's frame with the RuntimeError Python
@@ -111,18 +202,24 @@ public:
         AsyncGenPromise* p;
         bool await_ready() const noexcept { return false; }
         void await_suspend(std::coroutine_handle<>) const noexcept {
-            p->state->yielded_ = true;
-            hop_to(p->task(), p->continuation());
+            if (!p->state->yield_to_nested()) p->task()->hop(p->continuation());
         }
-        // Resumed only by an AgenAwaiter's hop, never by a task step, so no step exception can
-        // be pending here; athrow()/aclose() deliver theirs through throw_in.
-        std::optional<T> await_resume() const {
-            if (p->state->throw_in) std::rethrow_exception(std::exchange(p->state->throw_in, nullptr));
-            return std::exchange(p->state->sent, std::nullopt);
-        }
+        // Resumed only by an AgenAwaiter (nested or by a hop), never by a task step, so no step
+        // exception can be pending here; athrow()/aclose() deliver theirs through throw_in.
+        std::optional<T> await_resume() const { return p->state->take_delivery(); }
     };
     template <class U>
     YieldAwaiter yield_value(U&& v) {
+        if constexpr (std::is_trivially_copyable_v<T> && std::is_trivially_copy_assignable_v<T>) {
+            // The same as emplace for such a T, but it leaves the engaged flag alone once set, so
+            // only the value's own bytes were stored just now when the awaiter reads `value`
+            // back (see AgenAwaiter::resume_optional).
+            if (state->value) {
+                const T t(std::forward<U>(v));
+                *state->value = t;
+                return YieldAwaiter{this};
+            }
+        }
         state->value.emplace(std::forward<U>(v));
         return YieldAwaiter{this};
     }
@@ -130,91 +227,179 @@ public:
     AsyncGenState<T>* state = nullptr;  // owned by the AsyncGen handles and awaiters
 };
 
+template <class P>
+inline constexpr bool is_async_gen_promise = false;
+template <class T>
+inline constexpr bool is_async_gen_promise<AsyncGenPromise<T>> = true;
+
 /// The awaitable behind anext/asend/athrow/aclose/next; `R` is what the await gives: T for
-/// anext/asend/athrow, std::optional<T> for next(), void for aclose.
+/// anext/asend, std::optional<T> for next() and athrow(), void for aclose.
+///
+/// Hot path (W6: `while (auto v = co_await g.next())` through a chain of generators): anext()
+/// or next() on a generator parked at a `co_yield` costs one state check in await_ready, a
+/// nested resume of the frame (AsyncGenStateBase::run_nested) and one flag check in
+/// await_resume that takes the value. Everything else (the first start, refusals, reuse,
+/// asend/athrow/aclose, exhaustion, errors) is out of line, with the rules unchanged. The
+/// anext/asend awaitable carries the value to send, the next/athrow one the exception to throw
+/// in, the aclose one neither.
 template <class T, class R>
 class AgenAwaiter {
 public:
     enum class Mode : std::uint8_t { kNext, kSend, kThrow, kClose };
 
-    AgenAwaiter(Ref<AsyncGenState<T>> st, Mode mode, std::optional<T> send = std::nullopt,
-                std::exception_ptr exc = nullptr)
-        : st_(std::move(st)), mode_(mode), send_(std::move(send)), exc_(std::move(exc)) {
+    AgenAwaiter(AsyncGenState<T>* st, Mode mode) : st_(st), mode_(mode) {
         st_->first_iteration();  // the hook fires when the awaitable is made (F1)
+    }
+    AgenAwaiter(AsyncGenState<T>* st, Mode mode, std::optional<T> send)
+        requires(std::is_same_v<R, T>)
+        : st_(st), payload_{std::move(send)}, mode_(mode) {
+        st_->first_iteration();
+    }
+    AgenAwaiter(AsyncGenState<T>* st, Mode mode, std::exception_ptr exc)
+        requires(std::is_same_v<R, std::optional<T>>)
+        : st_(st), payload_{std::move(exc)}, mode_(mode) {
+        st_->first_iteration();
     }
 
     bool await_ready() {
-        AsyncGenStateBase& s = *st_;
-        if (awaited_) {
-            early_ = std::make_exception_ptr(RuntimeError(
-                mode_ == Mode::kThrow || mode_ == Mode::kClose ? "cannot reuse already awaited aclose()/athrow()"
-                                                               : "cannot reuse already awaited __anext__()/asend()"));
-            return true;
-        }
-        awaited_ = true;
-        if (s.running) {
-            early_ = std::make_exception_ptr(
-                RuntimeError(std::string(method()) + "(): asynchronous generator is already running"));
-            return true;
-        }
-        if (mode_ == Mode::kClose) {
-            if (!s.started() || s.finished() || s.closed) {
-                s.closed = true;
-                exhausted_ = true;
-                return true;
-            }
-            s.throw_in = std::make_exception_ptr(GeneratorExit());
+        if (stage_ == Stage::kFresh && mode() == Mode::kNext && st_->parked()) [[likely]] {
+            stage_ = Stage::kResumed;  // anext sends None: nothing to deliver (see take_delivery)
             return false;
         }
-        // ag_closed is checked by athrow()/aclose() only: anext after an ignored GeneratorExit
-        // resumes the generator (a generator closed before it started stays exhausted).
-        if (s.finished() || (s.closed && (mode_ == Mode::kThrow || !s.started()))) {
-            exhausted_ = true;
-            return true;
-        }
-        if (!s.started()) {
-            if (mode_ == Mode::kThrow) {
-                // athrow() before the first anext: raised at once; the generator is closed.
-                s.closed = true;
-                early_ = exc_;
-                return true;
-            }
-            if (mode_ == Mode::kSend && send_) {
-                early_ = std::make_exception_ptr(
-                    TypeError("can't send non-None value to a just-started async generator"));
-                return true;
-            }
-        }
-        if (mode_ == Mode::kThrow) s.throw_in = exc_;
-        st_->sent = std::move(send_);
-        return false;
+        return ready_slow();
     }
     template <class P>
-    void await_suspend(std::coroutine_handle<P> caller) noexcept {
-        st_->resume_from(caller, caller.promise().task());
+    bool await_suspend(std::coroutine_handle<P> caller) noexcept {
+        if (stage_ == Stage::kStarting) [[unlikely]] {
+            // The first start goes through the step loop, as it always did; only frames parked
+            // at a co_yield are run nested.
+            st_->resume_from(caller, caller.promise().task());
+            return true;
+        }
+        // Only a generator's frame can itself be running nested (coroutines and tasks are
+        // resumed by the step loop).
+        unsigned outer = 0;
+        if constexpr (is_async_gen_promise<P>) outer = caller.promise().state->nesting();
+        // false: the frame yielded within the call, the awaiting frame goes on at once.
+        return !st_->run_nested(caller, caller.promise().task(), outer);
     }
     R await_resume() {
-        std::optional<T> v = outcome();
         if constexpr (std::is_void_v<R>) {
-            return;
+            (void)outcome();
         } else if constexpr (std::is_same_v<R, std::optional<T>>) {
-            // athrow(): None for a generator that had already finished; one that finishes
-            // now raises StopAsyncIteration, as anext() does.
-            if (!v && mode_ == Mode::kThrow && !exhausted_) throw StopAsyncIteration();
-            return v;
+            return resume_optional();
         } else {
+            AsyncGenState<T>& s = *st_;
+            if (stage_ == Stage::kResumed && s.yielded_) [[likely]] {
+                s.took_yield();
+                return std::move(*s.value);
+            }
+            std::optional<T> v = outcome();
             if (!v) throw StopAsyncIteration();
             return std::move(*v);
         }
     }
 
 private:
+    static constexpr bool kSends = std::is_same_v<R, T>;                  // anext/asend
+    static constexpr bool kThrows = std::is_same_v<R, std::optional<T>>;  // next/athrow
+    struct SendPayload {
+        std::optional<T> send;  // asend(): what it sends
+    };
+    struct ThrowPayload {
+        std::exception_ptr exc;  // athrow(): what it throws in
+    };
+    struct NoPayload {};
+    using Payload = std::conditional_t<kSends, SendPayload, std::conditional_t<kThrows, ThrowPayload, NoPayload>>;
+    /// kFresh: not awaited yet. kResumed: the frame is resumed at its co_yield (await_ready
+    /// returned false); kStarting: the same for its first start. kExhausted: nothing to run,
+    /// the await gives none. The others: the await raises (the exception is made in
+    /// await_resume, which runs right after await_ready returns true).
+    enum class Stage : std::uint8_t {
+        kFresh, kResumed, kStarting, kExhausted, kReused, kRunning, kSentTooEarly, kThrownEarly
+    };
+
+    Mode mode() const noexcept {
+        if constexpr (std::is_void_v<R>) {
+            return Mode::kClose;
+        } else {
+            return mode_;
+        }
+    }
     const char* method() const noexcept {
-        switch (mode_) {
+        switch (mode()) {
             case Mode::kThrow: return "athrow";
             case Mode::kClose: return "aclose";
             default: return "anext";
         }
+    }
+    // next()/athrow()'s await_resume. Out of line on purpose, with a single call site: a small
+    // optional then comes back in two registers, loaded as two words from `value` (whose flag
+    // word was written long ago, see yield_value), and lands in the awaiting frame as two
+    // words. Inlined (or with the fast and slow paths joining in the awaiting frame), GCC 12
+    // copies the optional with one 16-byte load right after the generator's 8-byte store of the
+    // value: a load that store-to-load forwarding cannot serve, so it waits for the store to
+    // retire, once per item (measured: it halves W6's rate).
+    // The two outcomes are separate functions on purpose too (tail calls here), so that their
+    // values never meet in a stack slot copied as a whole.
+    [[gnu::noinline]] std::optional<T> resume_optional() {
+        if (stage_ == Stage::kResumed && st_->yielded_) [[likely]]
+            return take_value(*st_);
+        return resume_optional_slow();
+    }
+    [[gnu::noinline]] static std::optional<T> take_value(AsyncGenState<T>& s) {
+        s.took_yield();
+        return std::move(s.value);
+    }
+    [[gnu::noinline]] std::optional<T> resume_optional_slow() {
+        std::optional<T> v = outcome();
+        // athrow(): None for a generator that had already finished; one that finishes now
+        // raises StopAsyncIteration, as anext() does.
+        if (!v && mode() == Mode::kThrow && stage_ != Stage::kExhausted) throw StopAsyncIteration();
+        return v;
+    }
+    bool refuse(Stage why) noexcept {
+        stage_ = why;
+        return true;
+    }
+    // Everything await_ready decides besides anext() on a parked generator.
+    [[gnu::noinline]] bool ready_slow() {
+        AsyncGenStateBase& s = *st_;
+        const Mode mode = this->mode();
+        if (stage_ != Stage::kFresh) return refuse(Stage::kReused);  // an awaitable is awaited once
+        if (s.running) return refuse(Stage::kRunning);  // whoever is running it still is
+        if (mode == Mode::kClose) {
+            if (!s.started() || s.finished() || s.closed) {
+                s.closed = true;
+                stage_ = Stage::kExhausted;
+                return true;
+            }
+            s.throw_at_yield(std::make_exception_ptr(GeneratorExit()));
+            stage_ = Stage::kResumed;
+            return false;
+        }
+        // ag_closed is checked by athrow()/aclose() only: anext after an ignored GeneratorExit
+        // resumes the generator (a generator closed before it started stays exhausted).
+        if (s.finished() || (s.closed && (mode == Mode::kThrow || !s.started()))) {
+            stage_ = Stage::kExhausted;
+            return true;
+        }
+        if constexpr (kThrows) {
+            if (mode == Mode::kThrow) {
+                if (!s.started()) {
+                    // athrow() before the first anext: raised at once; the generator is closed.
+                    s.closed = true;
+                    return refuse(Stage::kThrownEarly);
+                }
+                s.throw_at_yield(payload_.exc);
+            }
+        }
+        if constexpr (kSends) {
+            if (mode == Mode::kSend && payload_.send && !s.started()) return refuse(Stage::kSentTooEarly);
+            st_->send_at_yield(std::move(payload_.send));
+        }
+        stage_ = s.started() ? Stage::kResumed : Stage::kStarting;
+        return false;
     }
     static bool closes_cleanly(const std::exception_ptr& e) {
         try {
@@ -227,14 +412,33 @@ private:
             return false;
         }
     }
-    // The yielded value, or none when the generator is exhausted; raises what the generator
-    // raised (once), or what aclose() must raise.
-    std::optional<T> outcome() {
+    // Every outcome but a value from a resumed anext/asend/athrow: none when the generator is
+    // exhausted; raises what the generator raised (once), what a refused await raises, or what
+    // aclose() must raise.
+    [[gnu::noinline]] std::optional<T> outcome() {
         AsyncGenStateBase& s = *st_;
-        if (early_) std::rethrow_exception(early_);  // refused: whoever is running it still is
-        if (exhausted_) return std::nullopt;
-        s.running = false;
-        if (mode_ == Mode::kClose) {
+        const Mode mode = this->mode();
+        switch (stage_) {
+            case Stage::kReused:
+                throw RuntimeError(mode == Mode::kThrow || mode == Mode::kClose
+                                       ? "cannot reuse already awaited aclose()/athrow()"
+                                       : "cannot reuse already awaited __anext__()/asend()");
+            case Stage::kRunning:
+                throw RuntimeError(std::string(method()) + "(): asynchronous generator is already running");
+            case Stage::kSentTooEarly:
+                throw TypeError("can't send non-None value to a just-started async generator");
+            case Stage::kThrownEarly:
+                if constexpr (kThrows) {
+                    if (payload_.exc) std::rethrow_exception(payload_.exc);
+                }
+                break;  // athrow(nullptr): as if resumed
+            case Stage::kExhausted:
+                return std::nullopt;
+            default:
+                break;
+        }
+        s.stop_running();
+        if (mode == Mode::kClose) {
             s.closed = true;
             if (s.yielded_) {
                 s.yielded_ = false;
@@ -256,12 +460,9 @@ private:
     }
 
     Ref<AsyncGenState<T>> st_;
-    Mode mode_;
-    std::optional<T> send_;
-    std::exception_ptr exc_;
-    std::exception_ptr early_;
-    bool exhausted_ = false;
-    bool awaited_ = false;  // an awaitable can be awaited once (CPython's awaitable state)
+    [[no_unique_address]] Payload payload_;
+    Mode mode_;  // what mode() says (aclose() knows its own)
+    Stage stage_ = Stage::kFresh;
 };
 
 }  // namespace detail
@@ -289,19 +490,19 @@ public:
     }
 
     /// `anext(g)`: the next value; StopAsyncIteration when exhausted.
-    Awaiter anext() const { return Awaiter(st_, Awaiter::Mode::kNext); }
+    Awaiter anext() const { return Awaiter(st_.get(), Awaiter::Mode::kNext); }
     /// `await g.asend(v)`: resumes the generator with v as the value of its `co_yield`.
-    Awaiter asend(std::optional<T> v) const { return Awaiter(st_, Awaiter::Mode::kSend, std::move(v)); }
+    Awaiter asend(std::optional<T> v) const { return Awaiter(st_.get(), Awaiter::Mode::kSend, std::move(v)); }
     /// `await g.athrow(exc)`: raises exc at the suspended `co_yield` and gives the next value;
     /// none (Python's None) when the generator had already finished.
     NextAwaiter athrow(std::exception_ptr exc) const {
-        return NextAwaiter(st_, NextAwaiter::Mode::kThrow, std::nullopt, std::move(exc));
+        return NextAwaiter(st_.get(), NextAwaiter::Mode::kThrow, std::move(exc));
     }
     /// `await g.aclose()`: raises GeneratorExit at the suspended `co_yield` (its finally runs).
-    CloseAwaiter aclose() const { return CloseAwaiter(st_, CloseAwaiter::Mode::kClose); }
+    CloseAwaiter aclose() const { return CloseAwaiter(st_.get(), CloseAwaiter::Mode::kClose); }
     /// The `async for` step: the next value, or none when exhausted (no StopAsyncIteration thrown):
     /// `while (auto v = co_await g.next()) { ... }`.
-    NextAwaiter next() const { return NextAwaiter(st_, NextAwaiter::Mode::kNext); }
+    NextAwaiter next() const { return NextAwaiter(st_.get(), NextAwaiter::Mode::kNext); }
 
     /// `<async_generator object NAME>`.
     std::string repr() const { return st_->repr(); }
