@@ -25,6 +25,16 @@ void convert_stop_async_iteration(PromiseBase& p) noexcept {
     }
 }
 
+void AsyncGenStateBase::finish_close() {
+    closed = true;
+    if (yielded_) {
+        yielded_ = false;
+        throw RuntimeError("async generator ignored GeneratorExit");
+    }
+    // A StopAsyncIteration never gets here: the frame turned it into a RuntimeError (PEP 479).
+    if (const auto& e = promise_->error(); e && !holds<GeneratorExit>(e)) std::rethrow_exception(e);
+}
+
 void AsyncGenStateBase::call_first_iteration_hook() {
     hooks_called_ = true;
     Loop* l = Loop::current();
@@ -75,18 +85,7 @@ struct Close {
             if (thrown != nullptr && *thrown) std::rethrow_exception(*thrown);  // gen_throw on a generator that cannot run
             return;
         }
-        s->closed = true;
-        if (s->yielded_) {
-            s->yielded_ = false;
-            throw RuntimeError("async generator ignored GeneratorExit");
-        }
-        if (auto e = s->promise()->error()) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const GeneratorExit&) {
-            } catch (const StopAsyncIteration&) {
-            }
-        }
+        s->finish_close();
     }
 };
 }  // namespace

@@ -92,28 +92,8 @@ std::string exception_repr(const std::exception_ptr& e) {
     }
 }
 
-bool is_cancelled_error(const std::exception_ptr& e) {
-    if (!e) return false;
-    try {
-        std::rethrow_exception(e);
-    } catch (const CancelledError&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
+bool is_cancelled_error(const std::exception_ptr& e) { return holds<CancelledError>(e); }
 
-bool is_loop_fatal(const std::exception_ptr& e) {
-    if (!e) return false;
-    try {
-        std::rethrow_exception(e);
-    } catch (const KeyboardInterrupt&) {
-        return true;
-    } catch (const SystemExit&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
+bool is_loop_fatal(const std::exception_ptr& e) { return holds<KeyboardInterrupt, SystemExit>(e); }
 
 }  // namespace corosim

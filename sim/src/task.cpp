@@ -208,16 +208,6 @@ void TaskBase::detach_waiter() noexcept {
 }
 
 namespace {
-bool is_generator_exit(const std::exception_ptr& e) {
-    try {
-        std::rethrow_exception(e);
-    } catch (const GeneratorExit&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
 std::string coroutine_repr(const detail::PromiseBase* p) { return std::string("<coroutine object ") + p->name() + ">"; }
 }  // namespace
 
@@ -250,7 +240,7 @@ void TaskBase::close_chain() {
             detach_waiter();
             leaf_ = {};
             loop_->report_unraisable(coroutine_repr(ignorer), ignored);
-        } else if (ignorer->error() && !is_generator_exit(ignorer->error())) {
+        } else if (ignorer->error() && !holds<GeneratorExit>(ignorer->error())) {
             loop_->report_unraisable(coroutine_repr(ignorer), ignorer->error());
         }
         ignorer->set_continuation(parent);
@@ -259,7 +249,7 @@ void TaskBase::close_chain() {
         run_hops(std::exchange(next_, {}));
     }
     pending_throw_ = nullptr;
-    if (top_->error() && !is_generator_exit(top_->error())) loop_->report_unraisable(coroutine_repr(top_), top_->error());
+    if (top_->error() && !holds<GeneratorExit>(top_->error())) loop_->report_unraisable(coroutine_repr(top_), top_->error());
 }
 
 void TaskBase::collect() {

@@ -107,6 +107,9 @@ public:
         delivery_ = true;
     }
     bool started() const noexcept { return promise_->state() != CoroState::kCreated; }
+    /// aclose()'s outcome once the frame has run: the generator is closed; RuntimeError when it
+    /// yielded instead of finishing, else what it raised unless that is the GeneratorExit itself.
+    void finish_close();
     bool finished() const noexcept { return promise_->state() == CoroState::kClosed && !yielded_; }
     /// Suspended at a `co_yield` and not running: the one state in which anext() simply resumes
     /// the frame (started, not finished, not running; `closed` does not matter to anext once
@@ -401,17 +404,6 @@ private:
         stage_ = s.started() ? Stage::kResumed : Stage::kStarting;
         return false;
     }
-    static bool closes_cleanly(const std::exception_ptr& e) {
-        try {
-            std::rethrow_exception(e);
-        } catch (const GeneratorExit&) {
-            return true;
-        } catch (const StopAsyncIteration&) {
-            return true;
-        } catch (...) {
-            return false;
-        }
-    }
     // Every outcome but a value from a resumed anext/asend/athrow: none when the generator is
     // exhausted; raises what the generator raised (once), what a refused await raises, or what
     // aclose() must raise.
@@ -439,12 +431,7 @@ private:
         }
         s.stop_running();
         if (mode == Mode::kClose) {
-            s.closed = true;
-            if (s.yielded_) {
-                s.yielded_ = false;
-                throw RuntimeError("async generator ignored GeneratorExit");
-            }
-            if (auto e = s.promise()->error(); e && !closes_cleanly(e)) std::rethrow_exception(e);
+            s.finish_close();
             return std::nullopt;
         }
         if (s.yielded_) {

@@ -89,6 +89,36 @@ std::string py_float_repr(double v);
 /// The repr of whatever `e` holds; a non-corosim C++ exception shows as `CppException('what')`.
 std::string exception_repr(const std::exception_ptr& e);
 
+namespace detail {
+// Inside a handler: whether the exception being handled is one of E, Rest...
+template <class E, class... Rest>
+bool handling_one_of() {
+    try {
+        throw;
+    } catch (const E&) {
+        return true;
+    } catch (...) {
+        if constexpr (sizeof...(Rest) > 0) {
+            return handling_one_of<Rest...>();
+        } else {
+            return false;
+        }
+    }
+}
+}  // namespace detail
+
+/// True when `e` holds an exception of one of the types E... (subclasses included). Rethrows to
+/// look, so keep it off hot paths.
+template <class... E>
+bool holds(const std::exception_ptr& e) {
+    if (!e) return false;
+    try {
+        std::rethrow_exception(e);
+    } catch (...) {
+        return detail::handling_one_of<E...>();
+    }
+}
+
 /// True when `e` holds a CancelledError. Rethrows to look, so keep it off hot paths.
 bool is_cancelled_error(const std::exception_ptr& e);
 
