@@ -10,17 +10,13 @@ AsyncGenStateBase::~AsyncGenStateBase() {
 }
 
 void convert_stop_async_iteration(PromiseBase& p) noexcept {
+    if (!holds<StopAsyncIteration>(p.error())) return;
     try {
-        std::rethrow_exception(p.error());
-    } catch (const StopAsyncIteration&) {
-        try {
-            RuntimeError converted("async generator raised StopAsyncIteration");
-            converted.cause = p.error();
-            converted.context = p.error();
-            converted.suppress_context = true;
-            p.replace_error(std::make_exception_ptr(std::move(converted)));
-        } catch (...) {
-        }
+        RuntimeError converted("async generator raised StopAsyncIteration");
+        converted.cause = p.error();
+        converted.context = p.error();
+        converted.suppress_context = true;
+        p.replace_error(std::make_exception_ptr(std::move(converted)));
     } catch (...) {
     }
 }
