@@ -1,6 +1,8 @@
+#include <signal.h>
 #include <unistd.h>
 
 #include <charconv>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -31,7 +33,33 @@ struct FuzzOptions {
     unsigned jobs = 1;
     std::string junit;
     bool no_shrink = false;
+    std::string timeout;
+    std::string resume;       // a campaign id, or "" for the newest
+    bool resuming = false;
+    std::vector<std::string> shaping;  // campaign-shaping options given (refused with --resume)
 };
+
+// SIGINT/SIGTERM: the first stops the campaign after the runs in flight (it commits and says how
+// to resume); a second one is not waited for.
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void on_stop_signal(int sig) {
+    if (g_signal != 0) {
+        ::signal(sig, SIG_DFL);
+        ::raise(sig);
+        return;
+    }
+    g_signal = sig;
+}
+
+void install_stop_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: poll() in the dispatcher returns at once
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+}
 
 // "60s", "5m", "500ms", "1h" -> milliseconds.
 std::chrono::milliseconds parse_duration(const std::string& text) {
@@ -99,7 +127,7 @@ private:
     Clock::time_point last_;
 };
 
-int run_fuzz(const FuzzOptions& opt) {
+checker::CampaignOptions campaign_options(const FuzzOptions& opt) {
     checker::CampaignOptions copt;
     copt.seed_base = opt.seed;
     if (opt.record != "none" && opt.record != "failures" && opt.record != "all") {
@@ -108,10 +136,9 @@ int run_fuzz(const FuzzOptions& opt) {
     copt.record_all = opt.record == "all";
     copt.store_passing = opt.record != "none";
     if (!opt.time.empty()) copt.time_budget = parse_duration(opt.time);
+    if (!opt.timeout.empty()) copt.run_timeout = parse_duration(opt.timeout);
     copt.runs = opt.runs != 0 ? opt.runs : (copt.time_budget ? UINT64_MAX / 2 : 100);
     if (!opt.shard.empty()) std::tie(copt.shard_index, copt.shard_count) = parse_shard(opt.shard);
-    if (opt.jobs == 0 || opt.jobs > 256) throw UsageError("--jobs wants 1..256, got " + std::to_string(opt.jobs));
-    copt.jobs = opt.jobs;
     copt.shrink = !opt.no_shrink;
     if (!opt.policies.empty()) {
         copt.policies.clear();
@@ -131,12 +158,69 @@ int run_fuzz(const FuzzOptions& opt) {
     }
     for (const auto& name : opt.scenarios) copt.scenarios.push_back(&find_scenario(name));
     if (copt.scenarios.empty()) throw UsageError("nothing to fuzz: give --all or --scenario NAME");
+    return copt;
+}
+
+// The stored campaign `--resume` names (or the newest), its options and where it stopped.
+std::tuple<std::int64_t, checker::CampaignOptions, checker::CampaignProgress> stored_campaign(checker::Store& store,
+                                                                                             const FuzzOptions& opt) {
+    if (!opt.shaping.empty()) {
+        throw UsageError("--resume continues a campaign with its stored options; drop " + opt.shaping.front());
+    }
+    std::optional<checker::StoredCampaign> c;
+    if (opt.resume.empty()) {
+        c = store.latest_fuzz_campaign();
+        if (!c) throw UsageError("no fuzz campaign to resume in '" + opt.db + "'");
+    } else {
+        std::int64_t id = 0;
+        const auto [end, ec] = std::from_chars(opt.resume.data(), opt.resume.data() + opt.resume.size(), id);
+        if (ec != std::errc() || end != opt.resume.data() + opt.resume.size() || id <= 0) {
+            throw UsageError("--resume wants a campaign id, got '" + opt.resume + "'");
+        }
+        c = store.campaign(id);
+        if (!c) throw UsageError("no campaign " + opt.resume + " in '" + opt.db + "'");
+        if (c->options.empty()) throw UsageError("campaign " + opt.resume + " in '" + opt.db + "' is not a resumable fuzz campaign");
+    }
+    try {
+        auto options = checker::parse_campaign_options(c->options, scenarios::all_scenarios());
+        const auto progress = checker::parse_progress(c->progress);
+        if (progress.done) throw UsageError("campaign " + std::to_string(c->id) + " in '" + opt.db + "' is already complete");
+        return {c->id, std::move(options), progress};
+    } catch (const std::invalid_argument& e) {
+        throw UsageError("cannot resume campaign " + std::to_string(c->id) + " in '" + opt.db + "': " + e.what());
+    }
+}
+
+std::string resume_command(const FuzzOptions& opt, std::int64_t campaign) {
+    std::string cmd = shell_quote(program_name()) + " fuzz --db " + shell_quote(opt.db) + " --resume " +
+                      std::to_string(campaign);
+    if (opt.jobs != 1) cmd += " --jobs " + std::to_string(opt.jobs);
+    if (!opt.junit.empty()) cmd += " --junit " + shell_quote(opt.junit);
+    return cmd;
+}
+
+int run_fuzz(const FuzzOptions& opt) {
+    if (opt.jobs == 0 || opt.jobs > 256) throw UsageError("--jobs wants 1..256, got " + std::to_string(opt.jobs));
+    checker::CampaignOptions copt;
+    if (!opt.resuming) copt = campaign_options(opt);
+    // Checked before the campaign: a bad path must not cost a whole campaign.
+    std::ofstream junit;
+    if (!opt.junit.empty()) {
+        junit.open(opt.junit);
+        if (!junit) throw UsageError("cannot write JUnit report '" + opt.junit + "'");
+    }
 
     checker::Store store(opt.db);
+    std::int64_t resume_id = 0;
+    checker::CampaignProgress from;
+    if (opt.resuming) std::tie(resume_id, copt, from) = stored_campaign(store, opt);
+    copt.jobs = opt.jobs;
+    install_stop_handlers();
+    copt.stop = [] { return g_signal != 0; };
     ProgressView view;
-    const auto result = checker::run_campaign(store, "fuzz", copt, [&](std::uint64_t d, std::uint64_t t, std::uint64_t f) {
-        view.update(d, t, f);
-    });
+    const auto on_progress = [&](std::uint64_t d, std::uint64_t t, std::uint64_t f) { view.update(d, t, f); };
+    const auto result = opt.resuming ? checker::resume_campaign(store, resume_id, copt, from, on_progress)
+                                     : checker::run_campaign(store, "fuzz", copt, on_progress);
     view.update(result.runs, result.runs, result.failing_runs, true);
 
     std::cout << "| scenario | runs stored | failures | distinct traces | policies |\n|---|---:|---:|---:|---|\n";
@@ -155,10 +239,17 @@ int run_fuzz(const FuzzOptions& opt) {
                       << " non-FIFO choices): " << reports::replay_command(opt.db, f.shrunk_id) << "\n";
         }
     }
-    if (!opt.junit.empty()) {
-        std::ofstream out(opt.junit);
-        out << reports::junit_xml(store, opt.db, result.campaign_id);
-        if (!out) throw UsageError("cannot write JUnit report '" + opt.junit + "'");
+    if (junit.is_open()) {
+        junit << reports::junit_xml(store, opt.db, result.campaign_id);
+        junit.close();
+        if (!junit) throw UsageError("cannot write JUnit report '" + opt.junit + "'");
+    }
+    if (result.interrupted) {
+        const int sig = g_signal;
+        std::cout << "interrupted by " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << " after " << result.runs
+                  << " runs (all stored); resume with: " << resume_command(opt, result.campaign_id) << "\n";
+        std::cout.flush();
+        return 128 + sig;
     }
     return result.failures.empty() ? kExitOk : kExitFailures;
 }
@@ -181,7 +272,18 @@ Command add_fuzz(CLI::App& app) {
     sub->add_option("--jobs", opt->jobs, "Worker processes (results identical to --jobs 1)");
     sub->add_option("--junit", opt->junit, "Write a JUnit XML report here");
     sub->add_flag("--no-shrink", opt->no_shrink, "Do not shrink failures");
-    return {sub, [opt] { return run_fuzz(*opt); }};
+    sub->add_option("--timeout", opt->timeout, "Wall-clock limit per run, e.g. 20s (default): outcome hang");
+    auto* resume = sub->add_option("--resume", opt->resume,
+                                   "Continue campaign ID of --db (default: the newest) where it stopped")
+                       ->expected(0, 1);
+    return {sub, [opt, sub, resume] {
+                opt->resuming = resume->count() > 0;
+                for (const char* name : {"--all", "--include-planted", "--scenario", "--runs", "--time", "--seed",
+                                         "--record", "--policies", "--shard", "--no-shrink", "--timeout"}) {
+                    if (sub->count(name) > 0) opt->shaping.emplace_back(name);
+                }
+                return run_fuzz(*opt);
+            }};
 }
 
 }  // namespace corosim::cli

@@ -40,6 +40,13 @@ Command add_merge(CLI::App& app);
 /// The built-in scenario called `name`; UsageError naming the known ones otherwise.
 const scenarios::Scenario& find_scenario(std::string_view name);
 
+/// The path this program was invoked as (argv[0]), for commands it prints.
+const std::string& program_name();
+void set_program_name(std::string name);
+
+/// `s` quoted for a POSIX shell (unchanged when it needs no quoting).
+std::string shell_quote(std::string_view s);
+
 /// `s` as a JSON string literal.
 std::string json_str(std::string_view s);
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -10,6 +12,34 @@ const scenarios::Scenario& find_scenario(std::string_view name) {
     std::string known;
     for (const auto& [n, s] : reg.all()) known += (known.empty() ? "" : ", ") + n;
     throw UsageError("unknown scenario '" + std::string(name) + "' (known: " + known + ")");
+}
+
+namespace {
+std::string& program_name_storage() {
+    static std::string name = "corosim";
+    return name;
+}
+}  // namespace
+
+const std::string& program_name() { return program_name_storage(); }
+void set_program_name(std::string name) {
+    if (!name.empty()) program_name_storage() = std::move(name);
+}
+
+std::string shell_quote(std::string_view s) {
+    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("/._-+:=,@%").find(c) != std::string_view::npos;
+    });
+    if (plain) return std::string(s);
+    std::string out = "'";
+    for (const char c : s) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
 }
 
 std::string json_str(std::string_view s) {

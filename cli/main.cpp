@@ -8,6 +8,7 @@
 
 int main(int argc, char** argv) {
     using namespace corosim::cli;
+    if (argc > 0) set_program_name(argv[0]);
     CLI::App app{"corosim: deterministic simulation testing of asyncio-style coroutine code"};
     app.set_version_flag("--version", std::string("corosim ") + corosim::checker::harness_version());
     app.require_subcommand(1);

@@ -59,13 +59,101 @@ RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions
     return spec;
 }
 
-CampaignResult run_campaign(Store& store, const std::string& command, const CampaignOptions& options,
-                            const Progress& progress) {
-    CampaignResult result;
-    result.campaign_id = store.begin_campaign(command);
-    const auto start = std::chrono::steady_clock::now();
+namespace {
+// The store side of a campaign: at most one write transaction, opened by the first run after a
+// commit and committed together with the campaign's progress once a second, every
+// `commit_runs` runs, and before any fork. A kill loses at most the last second.
+class Committer {
+public:
+    Committer(Store& store, std::int64_t campaign, const CampaignOptions& options)
+        : store_(store), campaign_(campaign), options_(options), last_(Clock::now()) {}
+    void open() {
+        if (!store_.in_transaction()) store_.begin();
+    }
+    void ran(const CampaignProgress& at) {
+        ++since_;
+        if (since_ >= options_.commit_runs || Clock::now() - last_ >= options_.commit_every) flush(at);
+    }
+    void flush(const CampaignProgress& at) {
+        if (!store_.in_transaction()) return;
+        store_.save_progress(campaign_, progress_json(at));
+        store_.commit();
+        since_ = 0;
+        last_ = Clock::now();
+    }
+    void save(const CampaignProgress& at) {
+        open();
+        flush(at);
+    }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    Store& store_;
+    std::int64_t campaign_;
+    const CampaignOptions& options_;
+    Clock::time_point last_;
+    std::uint64_t since_ = 0;
+};
+
+struct ToShrink {
+    const scenarios::Scenario* scenario;
+    RunSpec spec;
+    std::size_t failure;  // index in CampaignResult::failures
+};
+
+bool shrinkable(const std::string& outcome) { return outcome != "crash" && outcome != "hang" && outcome != "oom"; }
+
+// Failures stored by the earlier part of a resumed campaign, first occurrence of each kind
+// first, with their shrunk runs; the ones not shrunk yet are queued.
+void reload_failures(Store& store, const CampaignOptions& options, CampaignResult& result,
+                     std::vector<ToShrink>& to_shrink) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> shrunk;  // (parent, id)
+    std::vector<StoredRun> originals;
+    for (auto& run : store.failures(result.campaign_id)) {
+        if (run.parent != 0) {
+            shrunk.emplace_back(run.parent, run.id);
+        } else {
+            originals.push_back(std::move(run));
+        }
+    }
+    for (auto& run : originals) {
+        auto same = std::find_if(result.failures.begin(), result.failures.end(), [&](const CampaignFailure& f) {
+            return f.scenario == run.spec.scenario && f.outcome == run.outcome && f.message == run.message;
+        });
+        if (same != result.failures.end()) {
+            ++same->occurrences;
+            continue;
+        }
+        CampaignFailure f{run.id, run.spec.scenario, run.outcome, run.message, 0, non_default_choices(run.spec.choices), 0, 1};
+        for (const auto& [parent, id] : shrunk)
+            if (parent == run.id) f.shrunk_id = id;
+        const auto scenario = std::find_if(options.scenarios.begin(), options.scenarios.end(),
+                                           [&](const scenarios::Scenario* s) { return s->name == run.spec.scenario; });
+        if (f.shrunk_id == 0 && scenario != options.scenarios.end() && !(*scenario)->fifo_only && shrinkable(run.outcome)) {
+            RunSpec spec = run.spec;
+            spec.choices.clear();  // the policy draws them again from the seed
+            spec.level = options.record_all ? TraceLevel::kFull : TraceLevel::kOff;
+            to_shrink.push_back({*scenario, std::move(spec), result.failures.size()});
+        }
+        result.failures.push_back(std::move(f));
+    }
+}
+
+CampaignResult continue_campaign(Store& store, CampaignResult result, const CampaignOptions& options,
+                                 CampaignProgress at, std::vector<ToShrink> to_shrink, const Progress& progress) {
+    const auto session_start = std::chrono::steady_clock::now();
+    const std::int64_t elapsed_before = at.elapsed_ms;
+    const auto elapsed = [&] {
+        return elapsed_before + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now() - session_start)
+                                    .count();
+    };
+    const auto stopped = [&] {
+        if (!result.interrupted && options.stop && options.stop()) result.interrupted = true;
+        return result.interrupted;
+    };
     const auto in_time = [&] {
-        return !options.time_budget || std::chrono::steady_clock::now() - start < *options.time_budget;
+        return !stopped() && (!options.time_budget || elapsed() < options.time_budget->count());
     };
     const auto planned_runs = [&](const scenarios::Scenario* s) -> std::uint64_t {
         // A conformance twin has one schedule worth running (Scenario::fifo_only).
@@ -78,15 +166,33 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
             planned += n / options.shard_count + (n % options.shard_count > options.shard_index ? 1 : 0);
         }
     }
+    Committer committer(store, result.campaign_id, options);
     IsolationOptions iso;
     iso.jobs = options.jobs;
     iso.run_timeout = options.run_timeout;
+    iso.before_fork = [&] { committer.flush(at); };
+    const auto shrink_queued = [&] {
+        // Each in a child process: a candidate may crash too. Left for a resume when stopped.
+        for (const auto& item : to_shrink) {
+            if (stopped()) return;
+            CampaignFailure& failure = result.failures[item.failure];
+            const auto shrunk = shrink_isolated(*item.scenario, item.spec, options);
+            if (!shrunk || shrunk->report.outcome == "pass") continue;
+            committer.open();
+            failure.shrunk_id = store.add_report(result.campaign_id, shrunk->spec, shrunk->report, failure.run_id);
+            committer.flush(at);
+            failure.choices_after = non_default_choices(shrunk->report.choices);
+        }
+        to_shrink.clear();
+    };
+    if (options.shrink) shrink_queued();
 
-    for (std::uint64_t round = 0; in_time(); ++round) {
+    bool exhausted = false;
+    while (in_time()) {
         std::vector<WorkItem> items;
         for (const scenarios::Scenario* s : options.scenarios) {
             const std::uint64_t n = planned_runs(s);
-            for (std::uint64_t i = round * kRound; i < std::min(n, (round + 1) * kRound); ++i) {
+            for (std::uint64_t i = at.round * kRound; i < std::min(n, (at.round + 1) * kRound); ++i) {
                 if (i % options.shard_count != options.shard_index) continue;
                 WorkItem item;
                 item.scenario = s;
@@ -96,12 +202,17 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
                 items.push_back(std::move(item));
             }
         }
-        if (items.empty()) break;
-        std::vector<std::pair<std::size_t, std::size_t>> to_shrink;  // (item, failure index)
-        store.begin();
+        if (items.empty()) {
+            exhausted = true;
+            break;
+        }
+        // A resumed round skips the prefix already stored.
+        const std::uint64_t skip = std::min<std::uint64_t>(at.item, items.size());
+        items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(skip));
         run_isolated(
             items, iso,
             [&](std::size_t i, RunReport&& rep) {
+                committer.open();
                 const bool keep = rep.outcome != "pass" || options.store_passing;
                 const std::int64_t id = keep ? store.add_report(result.campaign_id, items[i].spec, rep) : 0;
                 ++result.runs;
@@ -113,31 +224,54 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
                     if (same != result.failures.end()) {
                         ++same->occurrences;
                     } else {
-                        to_shrink.emplace_back(i, result.failures.size());
+                        if (shrinkable(rep.outcome) && !items[i].scenario->fifo_only) {
+                            to_shrink.push_back({items[i].scenario, items[i].spec, result.failures.size()});
+                        }
                         result.failures.push_back({id, items[i].spec.scenario, rep.outcome, rep.message, 0,
                                                    non_default_choices(rep.choices), 0, 1});
                     }
                 }
+                at.item = skip + i + 1;
+                at.runs = result.runs;
+                at.failing_runs = result.failing_runs;
+                at.elapsed_ms = elapsed();
+                committer.ran(at);
                 if (progress) progress(result.runs, planned, result.failing_runs);
             },
             in_time);
-        store.commit();
-        // Shrink after the round, each in a child process: a candidate may crash too.
-        if (options.shrink) {
-            for (const auto& [item, index] : to_shrink) {
-                CampaignFailure& failure = result.failures[index];
-                const std::int64_t id = failure.run_id;
-                if (failure.outcome == "crash" || items[item].scenario->fifo_only) continue;
-                const auto shrunk = shrink_isolated(*items[item].scenario, items[item].spec, options);
-                if (!shrunk || shrunk->report.outcome == "pass") continue;
-                store.begin();
-                failure.shrunk_id = store.add_report(result.campaign_id, shrunk->spec, shrunk->report, id);
-                store.commit();
-                failure.choices_after = non_default_choices(shrunk->report.choices);
-            }
+        if (at.item >= skip + items.size()) {
+            ++at.round;
+            at.item = 0;
         }
+        at.elapsed_ms = elapsed();
+        committer.save(at);
+        if (options.shrink) shrink_queued();
     }
+    at.elapsed_ms = elapsed();
+    // Out of runs or out of time is the end; a stop (a signal) leaves it resumable.
+    at.done = !result.interrupted && (exhausted || options.time_budget.has_value());
+    committer.save(at);
     return result;
+}
+}  // namespace
+
+CampaignResult run_campaign(Store& store, const std::string& command, const CampaignOptions& options,
+                            const Progress& progress) {
+    CampaignResult result;
+    result.campaign_id = store.begin_campaign(command, campaign_options_json(options));
+    return continue_campaign(store, std::move(result), options, {}, {}, progress);
+}
+
+CampaignResult resume_campaign(Store& store, std::int64_t id, const CampaignOptions& options,
+                               const CampaignProgress& from, const Progress& progress) {
+    CampaignResult result;
+    result.campaign_id = id;
+    result.runs = from.runs;
+    result.failing_runs = from.failing_runs;
+    std::vector<ToShrink> to_shrink;
+    reload_failures(store, options, result, to_shrink);
+    if (!options.shrink) to_shrink.clear();
+    return continue_campaign(store, std::move(result), options, from, std::move(to_shrink), progress);
 }
 
 }  // namespace corosim::checker

@@ -1,6 +1,7 @@
 #include "corosim/checker/isolation.hpp"
 
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,13 @@ RunReport execute_item(const WorkItem& item) {
                       hash_hex(second.trace_hash) + " for the same spec";
     }
     return rep;
+}
+
+void become_child_of(pid_t parent) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
+    ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGTERM, SIG_IGN);
 }
 
 namespace {
@@ -104,13 +112,16 @@ struct Worker {
     std::chrono::steady_clock::time_point last_heard;
 };
 
-Worker spawn(const std::vector<WorkItem>& items, const std::vector<Worker>& others) {
+Worker spawn(const std::vector<WorkItem>& items, const std::vector<Worker>& others, const IsolationOptions& options) {
     int cmd[2];
     int res[2];
     if (::pipe(cmd) != 0 || ::pipe(res) != 0) throw std::runtime_error("pipe failed");
+    if (options.before_fork) options.before_fork();
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+        become_child_of(parent);
         ::close(cmd[1]);
         ::close(res[0]);
         for (const Worker& w : others) {
@@ -199,7 +210,7 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
     };
 
     for (unsigned j = 0; j < jobs; ++j) {
-        workers.push_back(spawn(items, workers));
+        workers.push_back(spawn(items, workers, options));
         dispatch(workers.back());
     }
     for (;;) {
@@ -209,7 +220,7 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
             for (Worker& w : workers)
                 if (w.pid >= 0 && w.in_flight.empty()) idle = &w;
             if (idle == nullptr) {
-                workers.push_back(spawn(items, workers));
+                workers.push_back(spawn(items, workers, options));
                 idle = &workers.back();
             }
             std::vector<std::uint64_t> ids(retry.begin(), retry.end());
@@ -270,7 +281,7 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
         std::size_t alive = 0;
         for (Worker& w : workers) alive += w.pid >= 0 ? 1 : 0;
         while (alive < jobs && dispatching && next < items.size()) {
-            workers.push_back(spawn(items, workers));
+            workers.push_back(spawn(items, workers, options));
             dispatch(workers.back());
             ++alive;
         }
@@ -288,9 +299,11 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
 std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout) {
     int res[2];
     if (::pipe(res) != 0) return std::nullopt;
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) return std::nullopt;
     if (pid == 0) {
+        become_child_of(parent);
         ::close(res[0]);
         std::string out;
         try {

@@ -13,14 +13,16 @@ namespace corosim::checker {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE campaigns(
   id INTEGER PRIMARY KEY,
   command TEXT NOT NULL,
   harness_version TEXT NOT NULL,
-  started TEXT NOT NULL);
+  started TEXT NOT NULL,
+  options TEXT,
+  progress TEXT);
 CREATE TABLE runs(
   id INTEGER PRIMARY KEY,
   campaign INTEGER REFERENCES campaigns(id),
@@ -149,7 +151,7 @@ Store::Store(const std::string& path, bool create) : impl_(std::make_unique<Impl
             s.step();
             return s.i64(0);
         };
-        const std::int64_t v = scalar("PRAGMA user_version");
+        std::int64_t v = scalar("PRAGMA user_version");
         if (v > kSchemaVersion) {
             throw StoreError("store '" + path + "' has schema version " + std::to_string(v) +
                              ", newer than this corosim (" + std::to_string(kSchemaVersion) + ")");
@@ -159,7 +161,18 @@ Store::Store(const std::string& path, bool create) : impl_(std::make_unique<Impl
             impl_->exec("PRAGMA journal_mode=WAL");
             impl_->exec("BEGIN");
             impl_->exec(kSchema);
+            v = kSchemaVersion;
             impl_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
+            impl_->exec("COMMIT");
+        }
+        if (v == 1) {
+            // Version 2 keeps each fuzz campaign's options and progress (fuzz --resume).
+            impl_->exec("BEGIN IMMEDIATE");
+            if (scalar("PRAGMA user_version") == 1) {
+                impl_->exec("ALTER TABLE campaigns ADD COLUMN options TEXT");
+                impl_->exec("ALTER TABLE campaigns ADD COLUMN progress TEXT");
+                impl_->exec("PRAGMA user_version=2");
+            }
             impl_->exec("COMMIT");
         }
         // Foreign keys are declared for readers and tools; the store writes consistent ids by
@@ -185,12 +198,41 @@ Store::~Store() {
 
 void Store::begin() { impl_->exec("BEGIN IMMEDIATE"); }
 void Store::commit() { impl_->exec("COMMIT"); }
+bool Store::in_transaction() const { return sqlite3_get_autocommit(impl_->db) == 0; }
 
-std::int64_t Store::begin_campaign(const std::string& command) {
-    Stmt s(impl_->db, "INSERT INTO campaigns(command, harness_version, started) VALUES(?,?,?)");
+std::int64_t Store::begin_campaign(const std::string& command, const std::string& options) {
+    Stmt s(impl_->db, "INSERT INTO campaigns(command, harness_version, started, options) VALUES(?,?,?,?)");
     s.bind(1, command).bind(2, std::string(harness_version())).bind(3, now_utc());
+    if (!options.empty()) s.bind(4, options);
     s.step();
     return sqlite3_last_insert_rowid(impl_->db);
+}
+
+void Store::save_progress(std::int64_t id, const std::string& progress) {
+    Stmt s(impl_->db, "UPDATE campaigns SET progress=? WHERE id=?");
+    s.bind(1, progress).bind(2, id);
+    s.step();
+}
+
+namespace {
+StoredCampaign read_campaign(const Stmt& s) {
+    return {s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+}
+}  // namespace
+
+std::optional<StoredCampaign> Store::campaign(std::int64_t id) {
+    Stmt s(impl_->db, "SELECT id, command, started, coalesce(options, ''), coalesce(progress, '') FROM campaigns WHERE id=?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_campaign(s);
+}
+
+std::optional<StoredCampaign> Store::latest_fuzz_campaign() {
+    Stmt s(impl_->db,
+           "SELECT id, command, started, options, coalesce(progress, '') FROM campaigns WHERE options IS NOT NULL "
+           "ORDER BY id DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return read_campaign(s);
 }
 
 std::vector<StoredEvent> stored_events(const Trace& trace) {

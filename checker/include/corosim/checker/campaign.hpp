@@ -3,6 +3,8 @@
 // seed, so the campaign's seed space is fixed; `--shard I/N` takes the runs with i % N == I, and
 // shards merged equal the whole campaign. Runs execute in worker processes (isolation.hpp);
 // failures are stored with their events, shrunk, and the minimal run stored and linked.
+// Runs are committed with the campaign's progress at least every second, so a killed campaign
+// keeps everything but its last second and `fuzz --resume` continues it where it stopped.
 #pragma once
 
 #include <chrono>
@@ -32,8 +34,34 @@ struct CampaignOptions {
     std::uint32_t determinism_every = 64;  ///< re-run every N-th passing run (0: never)
     bool shrink = true;
     std::size_t shrink_budget = 400;     ///< candidate runs per failure
-    std::chrono::milliseconds run_timeout{20'000};
+    std::chrono::milliseconds run_timeout{20'000};  ///< wall clock per run: outcome "hang" after it
+    std::uint64_t max_memory_mb = 0;     ///< address-space limit per run (0: none): outcome "oom"
+    std::chrono::milliseconds commit_every{1'000};  ///< commit at least this often
+    std::uint64_t commit_runs = 2'048;   ///< ... and at least every this many runs
+    /// Asked before each dispatch: true stops the campaign after the runs in flight (a signal).
+    /// Not part of the campaign's stored options.
+    std::function<bool()> stop;
 };
+
+/// How far a campaign got: rounds of up to 2,048 runs per scenario, and the runs of round
+/// `round` already stored (its work list is rebuilt from the options on resume).
+struct CampaignProgress {
+    std::uint64_t round = 0;
+    std::uint64_t item = 0;          ///< runs of `round` done (a prefix of its work list)
+    std::uint64_t runs = 0;          ///< runs done in all
+    std::uint64_t failing_runs = 0;
+    std::int64_t elapsed_ms = 0;     ///< spent on the time budget
+    bool done = false;               ///< ran out of runs or time (not interrupted)
+};
+
+/// The options as stored in the campaign row (everything that decides which runs it makes).
+std::string campaign_options_json(const CampaignOptions& options);
+/// Parses campaign_options_json's output, resolving scenario names in `registry`; throws
+/// std::invalid_argument naming what is missing or malformed.
+CampaignOptions parse_campaign_options(const std::string& json, const scenarios::Registry& registry);
+/// The progress as stored in the campaign row, and back (std::invalid_argument when malformed).
+std::string progress_json(const CampaignProgress& progress);
+CampaignProgress parse_progress(const std::string& json);
 
 /// One failure found by a campaign (and its shrunk version).
 struct CampaignFailure {
@@ -55,6 +83,7 @@ struct CampaignResult {
     /// run is in the store, the first of each kind is shrunk.
     std::vector<CampaignFailure> failures;
     std::uint64_t failing_runs = 0;
+    bool interrupted = false;  ///< options.stop() said so; resumable from the stored progress
 };
 
 /// The spec of run `index` of `scenario` in a campaign with these options.
@@ -66,5 +95,12 @@ using Progress = std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)
 /// Runs the campaign into `store`.
 CampaignResult run_campaign(Store& store, const std::string& command, const CampaignOptions& options,
                             const Progress& progress = {});
+
+/// Continues campaign `id` of `store` from `from` (its stored progress), with `options` parsed
+/// from its stored options: the runs it makes are exactly those the uninterrupted campaign
+/// would have made after `from`. Failures stored before are reported again, and shrunk if
+/// they were not yet.
+CampaignResult resume_campaign(Store& store, std::int64_t id, const CampaignOptions& options,
+                               const CampaignProgress& from, const Progress& progress = {});
 
 }  // namespace corosim::checker

@@ -5,6 +5,8 @@
 // and delivers results in work-list order, so `--jobs N` stores exactly what `--jobs 1` does.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -35,6 +37,8 @@ struct IsolationOptions {
     unsigned jobs = 1;                                 ///< worker processes
     std::size_t batch = 32;                            ///< runs handed out at a time
     std::chrono::milliseconds run_timeout{20'000};     ///< a silent worker is killed after this
+    /// Called before every fork (the campaign commits: no SQLite transaction crosses a fork).
+    std::function<void()> before_fork;
 };
 
 /// Runs `items` in worker processes. `on_result(i, report)` is called in index order for every
@@ -43,6 +47,10 @@ struct IsolationOptions {
 void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& options,
                   const std::function<void(std::size_t, RunReport&&)>& on_result,
                   const std::function<bool()>& keep_going);
+
+/// In a freshly forked child of `parent`: dies with it (SIGKILL when the parent goes, however it
+/// goes), and leaves SIGINT/SIGTERM to it, so a Ctrl-C lets the parent stop cleanly.
+void become_child_of(pid_t parent);
 
 /// A run made in a child process: its report and its rendered trace.
 struct ChildRun {

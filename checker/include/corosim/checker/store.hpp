@@ -49,6 +49,16 @@ struct StoredRun {
     bool has_events = false;
 };
 
+/// One stored campaign: a fuzz campaign keeps its options and how far it got, so it can be
+/// resumed (campaign.hpp); other campaigns (`run --db`, merged ones) leave them empty.
+struct StoredCampaign {
+    std::int64_t id = 0;
+    std::string command;
+    std::string started;
+    std::string options;   ///< JSON (campaign_options_json), empty when not resumable
+    std::string progress;  ///< JSON (progress_json), empty before the first commit
+};
+
 /// Aggregates per scenario for reports.
 struct ScenarioSummary {
     std::string scenario;
@@ -75,11 +85,20 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    /// Starts a campaign (one fuzz or run invocation); returns its id.
-    std::int64_t begin_campaign(const std::string& command);
+    /// Starts a campaign (one fuzz or run invocation) with its options (JSON, "" for none);
+    /// returns its id.
+    std::int64_t begin_campaign(const std::string& command, const std::string& options = "");
+    /// Records how far campaign `id` got (inside the transaction that stores those runs).
+    void save_progress(std::int64_t id, const std::string& progress);
+    /// The campaign with id `id`, if any.
+    std::optional<StoredCampaign> campaign(std::int64_t id);
+    /// The newest campaign that stored its options (a fuzz campaign), if any.
+    std::optional<StoredCampaign> latest_fuzz_campaign();
     /// Begins / commits a batch transaction.
     void begin();
     void commit();
+    /// True while a transaction begun with begin() is open.
+    bool in_transaction() const;
     /// Inserts a run (and its kept events when `with_events`); returns its id.
     std::int64_t add_run(std::int64_t campaign, const RunSpec& spec, const RunResult& result, bool with_events,
                          std::int64_t parent = 0);
