@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CPython asyncio baseline for the corosim benchmarks (workloads W1-W4).
+"""CPython asyncio baseline for the corosim benchmarks (workloads W1-W7).
 
 Runs the same workloads as corosim's Google Benchmark binary, in stock CPython
 asyncio, on a virtual clock: the selector never blocks and instead advances
@@ -295,6 +295,29 @@ def build_w6(scale):
     return n, chain, check
 
 
+def build_w7(n_children):
+    """TaskGroup scaling: n trivial children in one TaskGroup (stock TaskGroup,
+    whose ``_tasks`` is a set: O(1) discard per child)."""
+    def build(scale):
+        n = _scaled(n_children, scale)
+        if not hasattr(asyncio, "TaskGroup"):
+            raise RuntimeError("W7 needs asyncio.TaskGroup (Python >= 3.11)")
+
+        async def nop():
+            return 1
+
+        async def children():
+            async with asyncio.TaskGroup() as tg:
+                tasks = [tg.create_task(nop()) for _ in range(n)]
+            return sum(t.result() for t in tasks)
+
+        def check(result, virtual_s):
+            assert result == n, (result, n)
+
+        return n, children, check
+    return build
+
+
 WORKLOADS = {
     "W1": ("pingpong", build_w1),
     "W2": ("yield_storm", build_w2),
@@ -302,6 +325,9 @@ WORKLOADS = {
     "W4": ("timers", build_w4),
     "W5": ("cancel_storm", build_w5),
     "W6": ("asyncgen_chain", build_w6),
+    "W7_10K": ("taskgroup_children", build_w7(10_000)),
+    "W7_100K": ("taskgroup_children", build_w7(100_000)),
+    "W7_1M": ("taskgroup_children", build_w7(1_000_000)),
 }
 
 
@@ -310,8 +336,10 @@ WORKLOADS = {
 # --------------------------------------------------------------------------
 
 def measure(loop_factory, builder, scale, repeat):
-    """Best-of-`repeat` wall time of run_until_complete; returns (items, s)."""
+    """Best-of-`repeat` wall and CPU time of run_until_complete; returns
+    (items, wall_s, cpu_s)."""
     best = math.inf
+    best_cpu = math.inf
     items = 0
     for _ in range(repeat):
         items, make_coro, check = builder(scale)
@@ -324,13 +352,16 @@ def measure(loop_factory, builder, scale, repeat):
             coro = make_coro()
             v0 = loop.time()
             t0 = time.perf_counter()
+            c0 = time.process_time()
             result = loop.run_until_complete(coro)
+            cpu = time.process_time() - c0
             elapsed = time.perf_counter() - t0
             check(result, loop.time() - v0)
         finally:
             loop.close()
         best = min(best, elapsed)
-    return items, best
+        best_cpu = min(best_cpu, cpu)
+    return items, best, best_cpu
 
 
 def parse_only(text):
@@ -394,18 +425,19 @@ def main(argv=None):
         print("virtual loop: %s" % loop_desc, file=sys.stderr)
     else:
         print(header)
-        print("%-16s %12s %12s %16s" % ("workload", "items", "seconds",
+        print("%-26s %12s %12s %16s" % ("workload", "items", "seconds",
                                         "items/s"))
 
     results = {}
     for wid in selected:
         name, builder = WORKLOADS[wid]
-        items, seconds = measure(loop_factory, builder, args.scale,
-                                 args.repeat)
+        items, seconds, cpu_seconds = measure(loop_factory, builder,
+                                              args.scale, args.repeat)
         per_s = items / seconds if seconds > 0 else math.inf
-        results[wid] = {"items": items, "seconds": seconds, "per_s": per_s}
+        results[wid] = {"items": items, "seconds": seconds, "per_s": per_s,
+                        "cpu_seconds": cpu_seconds}
         if not args.json:
-            print("%-16s %12d %12.6f %16s" % ("%s_%s" % (wid, name), items,
+            print("%-26s %12d %12.6f %16s" % ("%s_%s" % (wid, name), items,
                                              seconds, "{:,.0f}".format(per_s)),
                   flush=True)
 

@@ -1,4 +1,5 @@
-// W1-W6: the loop's hot paths (W5: cancellation through try_finally; W6: async generators), the same workloads as bench/asyncio_baseline.py runs on CPython.
+// W1-W7: the loop's hot paths (W5: cancellation through try_finally; W6: async generators; W7: one
+// TaskGroup of 10k-1M children), the same workloads as bench/asyncio_baseline.py runs on CPython.
 // Items per second are reported as the `items_per_s` counter; bench/compare.py divides them by
 // CPython's. COROSIM_BENCH_SCALE (default 1) scales the counts for smoke runs.
 #include <benchmark/benchmark.h>
@@ -222,12 +223,43 @@ void W6_asyncgen_chain(benchmark::State& state) {
     finish(state, n, r);
 }
 
+// ---- W7: n trivial children in one TaskGroup; the per-child cost must not grow with n ----
+
+Coro<void> tg_spawn(TaskGroup& tg, std::int64_t n, std::shared_ptr<std::int64_t> total) {
+    for (std::int64_t i = 0; i < n; ++i) {
+        Task<int> t = tg.create_task(nop());
+        (void)t;
+    }
+    ++*total;  // the body ran; the children are joined by the group's exit
+    co_return;
+}
+
+Coro<void> tg_children(std::int64_t n) {
+    auto total = std::make_shared<std::int64_t>(0);
+    co_await async_with(TaskGroup(), &tg_spawn, n, total);
+    check(*total == 1, "the group's body ran");
+}
+
+void W7_taskgroup_children(benchmark::State& state) {
+    const std::int64_t n = scaled(state.range(0));
+    RunResult r;
+    for (auto _ : state) r = run([n] { return tg_children(n); }, quiet());
+    finish(state, n, r);
+}
+
 BENCHMARK(W1_pingpong)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W2_yield_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W3_spawn_join)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W5_cancel_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W6_asyncgen_chain)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W7_taskgroup_children)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace corosim

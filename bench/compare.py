@@ -1,9 +1,12 @@
-"""Run corosim's W1-W6 benchmarks and the same workloads on CPython asyncio, side by side.
+"""Run corosim's W1-W7 benchmarks and the same workloads on CPython asyncio, side by side.
 
 usage: compare.py [--bench build/bench/bench_workloads] [--python PATH] [--scale S] [--json]
 
-Prints items/s for both and the corosim/CPython ratio per workload; with --json, one object
-keyed by workload: {"W1": {"corosim_per_s": ..., "cpython_per_s": ..., "ratio": ...}, ...}.
+Prints items/s (wall) for both, the corosim/CPython ratio, and the CPU time per item on each
+side (this machine is shared: wall time varies with the neighbours, CPU time much less); with
+--json, one object keyed by workload: {"W1": {"corosim_per_s": ..., "cpython_per_s": ...,
+"ratio": ..., "corosim_cpu_us": ..., "cpython_cpu_us": ...}, ...}. W7_10K, W7_100K and W7_1M
+are one TaskGroup of 10k, 100k and 1M children: flat per-item cost means no quadratic step.
 The CPython side defaults to 3.12.1 from pyenv when present (the semantics reference), else
 the python3 running this script.
 """
@@ -16,7 +19,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 NAMES = {"W1": "W1_pingpong", "W2": "W2_yield_storm", "W3": "W3_spawn_join", "W4": "W4_timers",
-         "W5": "W5_cancel_storm", "W6": "W6_asyncgen_chain"}
+         "W5": "W5_cancel_storm", "W6": "W6_asyncgen_chain", "W7_10K": "W7_taskgroup_children/10000",
+         "W7_100K": "W7_taskgroup_children/100000", "W7_1M": "W7_taskgroup_children/1000000"}
+UNIT_S = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
 def default_python():
@@ -29,21 +34,22 @@ def default_python():
 
 def run_corosim(bench, scale, only):
     env = dict(os.environ, COROSIM_BENCH_SCALE=str(scale))
-    pattern = "|".join(NAMES[w] for w in only)
+    pattern = "|".join(NAMES[w] + "/" for w in only)
     out = subprocess.run([bench, "--benchmark_format=json", "--benchmark_filter=" + pattern],
                          capture_output=True, text=True, env=env, check=True).stdout
     rates = {}
     for b in json.loads(out)["benchmarks"]:
         for wid, name in NAMES.items():
             if b["name"].startswith(name + "/"):
-                rates[wid] = b["items_per_s"]
+                cpu_s = b["cpu_time"] * UNIT_S[b["time_unit"]]  # per iteration
+                rates[wid] = (b["items_per_s"], cpu_s / b["items"] * 1e6)
     return rates
 
 
 def run_cpython(python, scale, only):
     out = subprocess.run([python, os.path.join(HERE, "asyncio_baseline.py"), "--json", "--scale", str(scale),
                           "--only", ",".join(only)], capture_output=True, text=True, check=True).stdout
-    return {wid: v["per_s"] for wid, v in json.loads(out).items()}
+    return {wid: (v["per_s"], v["cpu_seconds"] / v["items"] * 1e6) for wid, v in json.loads(out).items()}
 
 
 def main():
@@ -51,7 +57,7 @@ def main():
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "bench", "bench_workloads"))
     ap.add_argument("--python", default=default_python())
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--only", default="W1,W2,W3,W4,W5,W6")
+    ap.add_argument("--only", default=",".join(NAMES))
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
@@ -65,18 +71,21 @@ def main():
     theirs = run_cpython(args.python, args.scale, only)
     result = {}
     for w in only:
-        c, p = ours[w], theirs[w]
-        result[w] = {"corosim_per_s": c, "cpython_per_s": p, "ratio": c / p if p else float("inf")}
+        (c, c_us), (p, p_us) = ours[w], theirs[w]
+        result[w] = {"corosim_per_s": c, "cpython_per_s": p, "ratio": c / p if p else float("inf"),
+                     "corosim_cpu_us": c_us, "cpython_cpu_us": p_us}
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     version = subprocess.run([args.python, "--version"], capture_output=True, text=True).stdout.strip()
     print("corosim vs %s asyncio (virtual clock), scale=%g" % (version, args.scale))
-    print("%-16s %16s %16s %10s" % ("workload", "corosim items/s", "CPython items/s", "ratio"))
+    print("%-30s %16s %16s %10s %14s %14s" % ("workload", "corosim items/s", "CPython items/s", "ratio",
+                                             "corosim CPU us", "CPython CPU us"))
     for w in only:
         r = result[w]
-        print("%-16s %16s %16s %9.1fx" % (NAMES[w], "{:,.0f}".format(r["corosim_per_s"]),
-                                           "{:,.0f}".format(r["cpython_per_s"]), r["ratio"]))
+        print("%-30s %16s %16s %9.1fx %14.3f %14.3f" % (NAMES[w], "{:,.0f}".format(r["corosim_per_s"]),
+                                                      "{:,.0f}".format(r["cpython_per_s"]), r["ratio"],
+                                                      r["corosim_cpu_us"], r["cpython_cpu_us"]))
     return 0
 
 

@@ -1,6 +1,6 @@
 #include "corosim/task_group.hpp"
 
-#include <algorithm>
+#include <cstdint>
 #include <typeinfo>
 
 #include "corosim/exception_group.hpp"
@@ -23,17 +23,63 @@ bool is_exact_cancel(const std::exception_ptr& e) {
     }
 }
 
-void task_done_cb(void* group, void* task, bool run) {
+// The callback's second operand is the child's slot, so that removal needs no search.
+void task_done_cb(void* group, void* slot, bool run) {
     auto* g = static_cast<TaskGroupState*>(group);
-    auto* t = static_cast<TaskBase*>(task);
-    if (run) g->on_task_done(t);
+    const auto i = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(slot));
+    TaskBase* t = g->tasks.at(i);
+    if (run) g->on_task_done(i);
     g->release();
     t->release();
 }
 }  // namespace
 
+std::uint32_t ChildList::push_back(TaskBase* task) {
+    std::uint32_t i = free_;
+    if (i != kNone) {
+        free_ = slots_[i].next;
+        slots_[i] = {task, tail_, kNone};
+    } else {
+        if (slots_.size() >= kNone) throw RuntimeError("TaskGroup: too many children");
+        i = static_cast<std::uint32_t>(slots_.size());
+        slots_.push_back({task, tail_, kNone});
+    }
+    if (tail_ != kNone) {
+        slots_[tail_].next = i;
+    } else {
+        head_ = i;
+    }
+    tail_ = i;
+    ++size_;
+    return i;
+}
+
+void ChildList::erase(std::uint32_t i) {
+    Slot& s = slots_[i];
+    if (s.prev != kNone) {
+        slots_[s.prev].next = s.next;
+    } else {
+        head_ = s.next;
+    }
+    if (s.next != kNone) {
+        slots_[s.next].prev = s.prev;
+    } else {
+        tail_ = s.prev;
+    }
+    s = {nullptr, kNone, free_};
+    free_ = i;
+    --size_;
+}
+
+std::vector<TaskBase*> ChildList::snapshot() const {
+    std::vector<TaskBase*> out;
+    out.reserve(size_);
+    for (std::uint32_t i = head_; i != kNone; i = slots_[i].next) out.push_back(slots_[i].task);
+    return out;
+}
+
 TaskGroupState::~TaskGroupState() {
-    for (TaskBase* t : tasks) t->release();
+    for (TaskBase* t : tasks.snapshot()) t->release();
     if (parent != nullptr) parent->release();
     if (on_completed != nullptr) on_completed->release();
 }
@@ -57,26 +103,24 @@ void TaskGroupState::check_can_create() const {
 }
 
 void TaskGroupState::adopt(TaskBase* task) {
+    const std::uint32_t slot = tasks.push_back(task);
     task->add_ref();
-    tasks.push_back(task);
     add_ref();
     task->add_ref();
-    task->add_callback({&task_done_cb, this, task});
+    task->add_callback({&task_done_cb, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
 }
 
 void TaskGroupState::abort() {
     aborting = true;
-    const std::vector<TaskBase*> snapshot = tasks;
-    for (TaskBase* t : snapshot) {
+    for (TaskBase* t : tasks.snapshot()) {
         if (!t->done()) t->cancel();
     }
 }
 
-void TaskGroupState::on_task_done(TaskBase* task) {
-    if (auto it = std::find(tasks.begin(), tasks.end(), task); it != tasks.end()) {
-        tasks.erase(it);
-        task->release();  // the list's reference; the callback still holds one
-    }
+void TaskGroupState::on_task_done(std::uint32_t slot) {
+    TaskBase* task = tasks.at(slot);
+    tasks.erase(slot);
+    task->release();  // the list's reference; the callback still holds one
     if (on_completed != nullptr && tasks.empty() && !on_completed->done()) on_completed->set_result(true);
     if (task->cancelled()) return;
     bool is_cancel = false;

@@ -6,6 +6,7 @@
 // `body(TaskGroup& tg, args...)` returns a Coro.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,37 @@
 namespace corosim {
 
 namespace detail {
+/// A TaskGroup's children in creation order (SEMANTICS H1: the group cancels them in that order)
+/// with O(1) removal, as CPython's `_tasks` set has; a vector erase made a group of N children
+/// cost O(N^2). Slots are recycled through a free list: the links, not slot positions, carry the
+/// order, so a slot index stays valid from push_back to erase.
+class ChildList {
+public:
+    /// Appends `task` and returns its slot.
+    std::uint32_t push_back(TaskBase* task);
+    /// The task in a live slot.
+    TaskBase* at(std::uint32_t slot) const { return slots_[slot].task; }
+    /// Unlinks a live slot and recycles it.
+    void erase(std::uint32_t slot);
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    /// The live tasks in creation order.
+    std::vector<TaskBase*> snapshot() const;
+
+private:
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    struct Slot {
+        TaskBase* task;
+        std::uint32_t prev;
+        std::uint32_t next;  // the next free slot while on the free list
+    };
+    std::vector<Slot> slots_;
+    std::uint32_t head_ = kNone;
+    std::uint32_t tail_ = kNone;
+    std::uint32_t free_ = kNone;
+    std::size_t size_ = 0;
+};
+
 /// The group's state; reference counted like futures, since children's done callbacks hold it.
 class TaskGroupState {
 public:
@@ -28,7 +60,7 @@ public:
     std::string repr() const;
     void check_can_create() const;
     void adopt(TaskBase* task);
-    void on_task_done(TaskBase* task);
+    void on_task_done(std::uint32_t slot);
     void abort();
 
     bool entered = false;
@@ -37,7 +69,7 @@ public:
     bool parent_cancel_requested = false;
     Loop* loop = nullptr;
     TaskBase* parent = nullptr;              // referenced while set
-    std::vector<TaskBase*> tasks;            // referenced; creation order (SEMANTICS H1)
+    ChildList tasks;                         // referenced
     std::vector<std::exception_ptr> errors;  // completion order
     std::exception_ptr base_error;
     FutureState<bool>* on_completed = nullptr;
