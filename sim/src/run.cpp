@@ -134,12 +134,45 @@ void dump_waiting(Loop& loop) {
     }
 }
 
+// What a task is blocked in, in the user's terms: the awaitable the innermost frame belongs to.
+// The sync primitives and queues are coroutines named after their method (__builtin_FUNCTION),
+// so the innermost frame's name says which kind of object holds the future.
+std::string waited_object(const TaskBase& t) {
+    FutureBase* on = t.fut_waiter();
+    if (on == nullptr) return "nothing (runnable)";
+    if (const auto* task = dynamic_cast<const TaskBase*>(on)) return "task " + task->name();
+    const detail::PromiseBase* leaf = t.suspended_leaf();
+    const std::string_view fn = leaf != nullptr ? leaf->name() : "";
+    if (fn == "acquire") return "a lock (Lock/Semaphore/Condition acquire)";
+    if (fn == "wait") return "an Event/Condition wait";
+    if (fn == "get") return "a Queue getter";
+    if (fn == "put") return "a Queue putter";
+    if (fn == "join") return "a Queue join";
+    return "a future";
+}
+
+// The coroutine chain of a suspended task, outermost first: `main > worker > acquire`.
+std::string coroutine_chain(const TaskBase& t) {
+    std::vector<std::string_view> frames;
+    for (const detail::PromiseBase* p = t.suspended_leaf(); p != nullptr; p = p->parent()) frames.emplace_back(p->name());
+    std::string out;
+    for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
+        if (!out.empty()) out += " > ";
+        out += *it;
+    }
+    return out;
+}
+
+// One clause per pending task, in creation order (deterministic): its name, where it is
+// suspended and on what; never a future id, which differs between runs of the same bug.
 std::string waiting_summary(Loop& loop) {
     std::string out;
     for (TaskBase* t : loop.pending_tasks()) {
-        if (!out.empty()) out += ", ";
-        FutureBase* on = t->fut_waiter();
-        out += t->name() + (on ? " waits on future#" + std::to_string(on->id()) : " is runnable");
+        if (!out.empty()) out += "; ";
+        out += t->name();
+        const std::string chain = coroutine_chain(*t);
+        if (!chain.empty()) out += " in " + chain;
+        out += t->fut_waiter() != nullptr ? " waits on " + waited_object(*t) : " is runnable";
     }
     return out;
 }
@@ -219,9 +252,12 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
         teardown(loop);
         loop.line_no_task("run.closed");
 
-        if (result.outcome == Outcome::kPass && !loop.violations().empty()) {
+        if (!loop.violations().empty() && result.outcome != Outcome::kFail) {
+            // The first violated invariant is the headline: a deadlock or exception that follows
+            // it is usually its consequence. The later outcome stays visible in the tail.
+            std::string later = result.outcome == Outcome::kPass ? "" : "; later: " + result.message;
             result.outcome = Outcome::kFail;
-            result.message = "check failed: " + loop.violations().front();
+            result.message = "check failed: " + loop.violations().front() + later;
         }
         result.steps = loop.steps();
         result.vtime = loop.time();

@@ -128,9 +128,42 @@ Coro<void> main_waits_on_a_never_finishing_task() {
 TEST(Run, DeadlockIsDetectedAndReportsWhatTasksWaitOn) {
     const RunResult r = run([] { return main_waits_on_a_never_finishing_task(); });
     EXPECT_EQ(r.outcome, Outcome::kDeadlock);
-    EXPECT_NE(r.message.find("Task-1 waits on future#"), std::string::npos) << r.message;
+    EXPECT_EQ(r.message,
+              "deadlock: main in main_waits_on_a_never_finishing_task waits on task Task-1; "
+              "Task-1 in wait_forever waits on a future");
     EXPECT_NE(r.trace.render_all(false).find("     0 -            deadlock\n"), std::string::npos);
     EXPECT_EQ(r.frames_created, r.frames_destroyed);
+}
+
+Coro<void> takes_the_lock(Lock lock) { co_await lock.acquire(); }
+
+Coro<void> check_fails_then_deadlocks() {
+    Lock lock;
+    co_await lock.acquire();
+    check(false, "the lock is free before the worker starts");
+    Task<void> t = create_task(takes_the_lock(lock));
+    co_await t;
+}
+
+TEST(Run, AFailedCheckStaysTheHeadlineOfALaterDeadlock) {
+    const RunResult r = run([] { return check_fails_then_deadlocks(); });
+    EXPECT_EQ(r.outcome, Outcome::kFail);
+    EXPECT_EQ(r.message,
+              "check failed: the lock is free before the worker starts; later: deadlock: main in "
+              "check_fails_then_deadlocks waits on task Task-1; Task-1 in takes_the_lock > acquire waits on a lock "
+              "(Lock/Semaphore/Condition acquire)");
+}
+
+Coro<void> check_fails_then_raises() {
+    check(false, "first");
+    throw ValueError("second");
+    co_return;
+}
+
+TEST(Run, AFailedCheckStaysTheHeadlineOfALaterException) {
+    const RunResult r = run([] { return check_fails_then_raises(); });
+    EXPECT_EQ(r.outcome, Outcome::kFail);
+    EXPECT_EQ(r.message.rfind("check failed: first; later: exception escaped main: ValueError", 0), 0u) << r.message;
 }
 
 Coro<void> spin() {
