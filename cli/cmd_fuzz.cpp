@@ -12,8 +12,8 @@
 
 #include "commands.hpp"
 #include "corosim/checker/campaign.hpp"
+#include "corosim/checker/repro.hpp"
 #include "corosim/reports/junit.hpp"
-#include "corosim/reports/markdown.hpp"
 #include "corosim/scheduler/policies.hpp"
 
 namespace corosim::cli {
@@ -94,6 +94,7 @@ std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text) {
 class ProgressView {
 public:
     ProgressView() : tty_(isatty(STDERR_FILENO) != 0), start_(Clock::now()), last_(start_) {}
+    double elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
     void update(std::uint64_t done, std::uint64_t total, std::uint64_t failures, bool final = false) {
         const auto now = Clock::now();
         if (!final && now - last_ < (tty_ ? std::chrono::milliseconds(100) : std::chrono::seconds(5))) return;
@@ -192,10 +193,10 @@ std::tuple<std::int64_t, checker::CampaignOptions, checker::CampaignProgress> st
 }
 
 std::string resume_command(const FuzzOptions& opt, std::int64_t campaign) {
-    std::string cmd = shell_quote(program_name()) + " fuzz --db " + shell_quote(opt.db) + " --resume " +
+    std::string cmd = checker::shell_quote(checker::program_name()) + " fuzz --db " + checker::shell_quote(opt.db) + " --resume " +
                       std::to_string(campaign);
     if (opt.jobs != 1) cmd += " --jobs " + std::to_string(opt.jobs);
-    if (!opt.junit.empty()) cmd += " --junit " + shell_quote(opt.junit);
+    if (!opt.junit.empty()) cmd += " --junit " + checker::shell_quote(opt.junit);
     return cmd;
 }
 
@@ -230,17 +231,27 @@ int run_fuzz(const FuzzOptions& opt) {
     }
     std::cout << result.runs << " runs, " << result.failing_runs << " failing (" << result.failures.size()
               << " distinct), campaign " << result.campaign_id << " in " << opt.db << "\n";
+    // One FAIL line per distinct failure (scenario and signature), each with the line that
+    // reproduces it without the store; the shrunk run's line is the one to debug.
+    const bool colour = colour_on(STDOUT_FILENO);
     for (const auto& f : result.failures) {
-        std::cout << "FAIL " << f.scenario << ": " << f.outcome << ": " << f.message << " (" << f.occurrences
-                  << (f.occurrences == 1 ? " run" : " runs") << "); replay: " << reports::replay_command(opt.db, f.run_id)
-                  << "\n";
-        if (f.shrunk_id != 0) {
+        std::cout << paint("FAIL", "1;31", colour) << " " << f.scenario << ": " << checker::failure_headline(f.outcome, f.message) << " ("
+                  << f.occurrences << (f.occurrences == 1 ? " run" : " runs") << ")\n";
+        if (const auto first = store.run(f.run_id)) {
+            std::cout << "  reproduce: " << paint(checker::repro_command(first->spec), "1", colour) << "\n";
+        }
+        std::cout << "  replay:    " << checker::replay_command(opt.db, f.run_id) << "\n";
+        if (f.shrunk_id == 0) continue;
+        if (const auto shrunk = store.run(f.shrunk_id)) {
             std::cout << "  shrunk (" << f.choices_before << " -> " << f.choices_after
-                      << " non-FIFO choices): " << reports::replay_command(opt.db, f.shrunk_id) << "\n";
+                      << " non-FIFO choices): " << paint(checker::repro_command(shrunk->spec), "1", colour) << "\n";
+            if (shrunk->message != f.message) {
+                std::cout << "    " << checker::failure_headline(shrunk->outcome, shrunk->message) << "\n";
+            }
         }
     }
     if (junit.is_open()) {
-        junit << reports::junit_xml(store, opt.db, result.campaign_id);
+        junit << reports::junit_xml(store, opt.db, result.campaign_id, view.elapsed());
         junit.close();
         if (!junit) throw UsageError("cannot write JUnit report '" + opt.junit + "'");
     }

@@ -1,6 +1,8 @@
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 
 namespace corosim::cli {
@@ -13,24 +15,20 @@ struct ListOptions {
 int run_list(const ListOptions& opt) {
     const auto& all = scenarios::all_scenarios().all();
     if (opt.json) {
-        std::string out = "[";
+        nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const auto& [name, s] : all) {
-            if (out.size() > 1) out += ",";
-            out += "\n  {\"name\":" + json_str(name) + ",\"family\":" + json_str(s.family) +
-                   ",\"description\":" + json_str(s.description) + ",\"planted\":" + (s.planted ? "true" : "false") +
-                   ",\"fifo_only\":" + (s.fifo_only ? "true" : "false") +
-                   ",\"params\":[";
-            bool first = true;
+            nlohmann::ordered_json params = nlohmann::ordered_json::array();
             for (const auto& p : s.params) {
-                if (!first) out += ",";
-                first = false;
-                out += "{\"name\":" + json_str(p.name) + ",\"min\":" + std::to_string(p.min) +
-                       ",\"max\":" + std::to_string(p.max) + ",\"default\":" + std::to_string(p.def) +
-                       ",\"help\":" + json_str(p.help) + "}";
+                params.push_back({{"name", p.name}, {"min", p.min}, {"max", p.max}, {"default", p.def}, {"help", p.help}});
             }
-            out += "]}";
+            out.push_back({{"name", name},
+                           {"family", s.family},
+                           {"description", s.description},
+                           {"planted", s.planted},
+                           {"fifo_only", s.fifo_only},
+                           {"params", std::move(params)}});
         }
-        std::cout << out << "\n]\n";
+        std::cout << out.dump(2) << "\n";
         return kExitOk;
     }
     std::size_t width = 8;

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "corosim/checker/replay.hpp"
+#include "corosim/checker/repro.hpp"
 
 namespace corosim::cli {
 
@@ -10,7 +11,7 @@ namespace {
 struct ReplayOptions {
     std::string db;
     std::int64_t run = 0;
-    bool trace = false;
+    std::string trace;  // "", "summary" or "full"
 };
 
 int run_replay(const ReplayOptions& opt) {
@@ -24,7 +25,10 @@ int run_replay(const ReplayOptions& opt) {
         std::cerr << "corosim: warning: run " << opt.run << " was stored by corosim " << stored->harness_version
                   << ", this is " << checker::harness_version() << "\n";
     }
-    if (opt.trace) std::cout << report.result.trace.render_all(false);
+    if (!opt.trace.empty() && opt.trace != "summary" && opt.trace != "full") {
+        throw UsageError("--trace takes 'summary' or 'full', got '" + opt.trace + "'");
+    }
+    if (!opt.trace.empty()) std::cout << report.result.trace.render_all(opt.trace == "full");
     const std::string what = "run " + std::to_string(opt.run) + " (" + stored->spec.scenario + " seed=" +
                              std::to_string(stored->spec.seed) + " policy=" + stored->spec.policy + ")";
     if (report.crashed) {
@@ -37,6 +41,7 @@ int run_replay(const ReplayOptions& opt) {
                   << "hash " << report.new_hash << ", outcome " << outcome_name(report.result.outcome);
         if (!report.result.message.empty()) std::cout << " (" << report.result.message << ")";
         std::cout << "\n";
+        if (stored->outcome != "pass") std::cout << "  reproduce without the store: " << checker::repro_command(stored->spec) << "\n";
         return kExitOk;
     }
     std::cout << "diverged " << what << ": stored hash " << stored->trace_hash << ", new hash " << report.new_hash
@@ -54,7 +59,7 @@ Command add_replay(CLI::App& app) {
     auto* sub = app.add_subcommand("replay", "Re-run a stored run and diff its trace with the stored one");
     sub->add_option("--db", opt->db, "Trace database")->required()->check(CLI::ExistingFile);
     sub->add_option("--run", opt->run, "Run id")->required();
-    sub->add_flag("--trace", opt->trace, "Also print the new run's trace");
+    sub->add_flag("--trace{summary}", opt->trace, "Also print the new run's trace: --trace or --trace=full");
     return {sub, [opt] { return run_replay(*opt); }};
 }
 

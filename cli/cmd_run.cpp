@@ -1,10 +1,16 @@
+#include <unistd.h>
+
 #include <charconv>
 #include <chrono>
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 #include "corosim/checker/isolation.hpp"
+#include "corosim/checker/repro.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/checker/runner.hpp"
 #include "corosim/checker/wire.hpp"
 #include "corosim/checker/store.hpp"
@@ -22,6 +28,7 @@ struct RunOptions {
     std::string db;
     std::string choices;
     bool json = false;
+    bool inline_run = false;
     std::uint64_t max_steps = 5'000'000;
 };
 
@@ -69,12 +76,17 @@ int run_run(const RunOptions& opt) {
         spec.level = TraceLevel::kOff;
     }
 
-    // The run happens in a child process, so a scenario that aborts or takes a signal is
-    // reported (outcome crash, exit 1) instead of taking the CLI down.
-    const auto child = checker::run_spec_in_child(scenario, spec, opt.trace == "full", std::chrono::hours(24));
     checker::RunReport result;
     std::string trace_text;
-    if (child) {
+    if (opt.inline_run) {
+        // In this process, so a debugger's breakpoints in the scenario fire; a crash takes the
+        // CLI down with it.
+        const RunResult r = checker::run_spec(scenario, spec);
+        result = checker::make_report(r, spec.level == TraceLevel::kFull);
+        trace_text = r.trace.render_all(opt.trace == "full");
+    } else if (auto child = checker::run_spec_in_child(scenario, spec, opt.trace == "full", std::chrono::hours(24))) {
+        // By default the run happens in a child process, so a scenario that aborts or takes a
+        // signal is reported (outcome crash, exit 1) instead of taking the CLI down.
         result = std::move(child->report);
         trace_text = std::move(child->trace_text);
     } else {
@@ -93,22 +105,36 @@ int run_run(const RunOptions& opt) {
     if (!opt.trace.empty()) std::cout << trace_text;
     const std::string hash = hash_hex(result.trace_hash);
     if (opt.json) {
-        std::string out = "{\"scenario\":" + json_str(scenario.name) + ",\"seed\":" + std::to_string(spec.seed) +
-                          ",\"policy\":" + json_str(spec.policy) + ",\"params\":" + scenarios::params_json(spec.params) +
-                          ",\"outcome\":" + json_str(result.outcome) +
-                          ",\"message\":" + json_str(result.message) + ",\"steps\":" + std::to_string(result.steps) +
-                          ",\"vtime_ns\":" + std::to_string(result.vtime) + ",\"trace_hash\":" + json_str(hash) +
-                          ",\"choices\":" + std::to_string(result.choices.size());
-        if (run_id != 0) out += ",\"run_id\":" + std::to_string(run_id);
-        std::cout << out << "}\n";
+        nlohmann::ordered_json out{{"scenario", scenario.name},
+                                   {"seed", spec.seed},
+                                   {"policy", spec.policy},
+                                   {"params", spec.params},
+                                   {"outcome", result.outcome},
+                                   {"message", result.message},
+                                   {"steps", result.steps},
+                                   {"vtime_ns", result.vtime},
+                                   {"trace_hash", hash},
+                                   {"choices", result.choices.size()}};
+        if (result.outcome != "pass") {
+            out["signature"] = checker::failure_signature(result.outcome, result.message);
+            out["reproduce"] = checker::repro_command(spec);
+        }
+        if (run_id != 0) out["run_id"] = run_id;
+        // Messages hold scenario text: invalid UTF-8 is replaced rather than thrown on.
+        std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     } else {
         // With --trace, stdout is exactly the trace (the conformance suite diffs it).
         std::ostream& os = opt.trace.empty() ? std::cout : std::cerr;
-        os << result.outcome << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
+        const bool colour = colour_on(opt.trace.empty() ? STDOUT_FILENO : STDERR_FILENO);
+        const bool passed = result.outcome == "pass";
+        os << paint(result.outcome, passed ? "32" : "1;31", colour) << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
            << " steps=" << result.steps << " vtime_ns=" << result.vtime << " hash=" << hash;
         if (run_id != 0) os << " run_id=" << run_id;
         if (!result.message.empty()) os << "\n  " << result.message;
         os << "\n";
+        if (!passed) {
+            os << "  reproduce: " << paint(checker::repro_command(spec), "1", colour) << "\n";
+        }
     }
     return result.outcome == "pass" ? kExitOk : kExitFailures;
 }
@@ -126,6 +152,7 @@ Command add_run(CLI::App& app) {
     sub->add_option("--choices", opt->choices, "Force a choice sequence (comma-separated), as replay does");
     sub->add_option("--max-steps", opt->max_steps, "Livelock budget in loop callbacks");
     sub->add_flag("--json", opt->json, "Print the verdict as one JSON object");
+    sub->add_flag("--inline", opt->inline_run, "Run in this process (no child), so a debugger's breakpoints fire");
     return {sub, [opt] { return run_run(*opt); }};
 }
 

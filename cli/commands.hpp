@@ -40,14 +40,11 @@ Command add_merge(CLI::App& app);
 /// The built-in scenario called `name`; UsageError naming the known ones otherwise.
 const scenarios::Scenario& find_scenario(std::string_view name);
 
-/// The path this program was invoked as (argv[0]), for commands it prints.
-const std::string& program_name();
-void set_program_name(std::string name);
+/// Whether output to `fd` gets ANSI colour: a terminal, and NO_COLOR unset or empty
+/// (https://no-color.org).
+bool colour_on(int fd);
 
-/// `s` quoted for a POSIX shell (unchanged when it needs no quoting).
-std::string shell_quote(std::string_view s);
-
-/// `s` as a JSON string literal.
-std::string json_str(std::string_view s);
+/// `text` in the SGR colour `code` ("31" red, "32" green, "2" dim) when `on`, else as it is.
+std::string paint(std::string_view text, const char* code, bool on);
 
 }  // namespace corosim::cli

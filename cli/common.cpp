@@ -1,6 +1,6 @@
-#include <algorithm>
-#include <cctype>
-#include <cstdio>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "commands.hpp"
 
@@ -14,54 +14,14 @@ const scenarios::Scenario& find_scenario(std::string_view name) {
     throw UsageError("unknown scenario '" + std::string(name) + "' (known: " + known + ")");
 }
 
-namespace {
-std::string& program_name_storage() {
-    static std::string name = "corosim";
-    return name;
-}
-}  // namespace
-
-const std::string& program_name() { return program_name_storage(); }
-void set_program_name(std::string name) {
-    if (!name.empty()) program_name_storage() = std::move(name);
+bool colour_on(int fd) {
+    const char* no_colour = std::getenv("NO_COLOR");
+    return isatty(fd) != 0 && (no_colour == nullptr || *no_colour == '\0');
 }
 
-std::string shell_quote(std::string_view s) {
-    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("/._-+:=,@%").find(c) != std::string_view::npos;
-    });
-    if (plain) return std::string(s);
-    std::string out = "'";
-    for (const char c : s) {
-        if (c == '\'') {
-            out += "'\\''";
-        } else {
-            out += c;
-        }
-    }
-    return out + "'";
-}
-
-std::string json_str(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+std::string paint(std::string_view text, const char* code, bool on) {
+    if (!on) return std::string(text);
+    return std::string("\x1b[") + code + "m" + std::string(text) + "\x1b[0m";
 }
 
 }  // namespace corosim::cli

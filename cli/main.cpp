@@ -3,12 +3,14 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "corosim/checker/repro.hpp"
 #include "corosim/checker/runner.hpp"
 #include "corosim/checker/store.hpp"
 
 int main(int argc, char** argv) {
     using namespace corosim::cli;
-    if (argc > 0) set_program_name(argv[0]);
+    // Repro lines name the binary as the user invoked it: a user's `my_sim` prints `my_sim`.
+    if (argc > 0) corosim::checker::set_program_name(argv[0]);
     CLI::App app{"corosim: deterministic simulation testing of asyncio-style coroutine code"};
     app.set_version_flag("--version", std::string("corosim ") + corosim::checker::harness_version());
     app.require_subcommand(1);

@@ -6,6 +6,7 @@
 
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/shrink.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/checker/wire.hpp"
 
 namespace corosim::checker {
@@ -117,14 +118,16 @@ void reload_failures(Store& store, const CampaignOptions& options, CampaignResul
         }
     }
     for (auto& run : originals) {
+        const std::string signature = failure_signature(run.outcome, run.message);
         auto same = std::find_if(result.failures.begin(), result.failures.end(), [&](const CampaignFailure& f) {
-            return f.scenario == run.spec.scenario && f.outcome == run.outcome && f.message == run.message;
+            return f.scenario == run.spec.scenario && f.signature == signature;
         });
         if (same != result.failures.end()) {
             ++same->occurrences;
             continue;
         }
-        CampaignFailure f{run.id, run.spec.scenario, run.outcome, run.message, 0, non_default_choices(run.spec.choices), 0, 1};
+        CampaignFailure f{run.id, run.spec.scenario, run.outcome, run.message, 0, non_default_choices(run.spec.choices), 0, 1,
+                          signature};
         for (const auto& [parent, id] : shrunk)
             if (parent == run.id) f.shrunk_id = id;
         const auto scenario = std::find_if(options.scenarios.begin(), options.scenarios.end(),
@@ -218,8 +221,9 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
                 ++result.runs;
                 if (rep.outcome != "pass") {
                     ++result.failing_runs;
+                    const std::string signature = failure_signature(rep.outcome, rep.message);
                     auto same = std::find_if(result.failures.begin(), result.failures.end(), [&](const CampaignFailure& f) {
-                        return f.scenario == items[i].spec.scenario && f.outcome == rep.outcome && f.message == rep.message;
+                        return f.scenario == items[i].spec.scenario && f.signature == signature;
                     });
                     if (same != result.failures.end()) {
                         ++same->occurrences;
@@ -228,7 +232,7 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
                             to_shrink.push_back({items[i].scenario, items[i].spec, result.failures.size()});
                         }
                         result.failures.push_back({id, items[i].spec.scenario, rep.outcome, rep.message, 0,
-                                                   non_default_choices(rep.choices), 0, 1});
+                                                   non_default_choices(rep.choices), 0, 1, signature});
                     }
                 }
                 at.item = skip + i + 1;

@@ -1,18 +1,22 @@
 #include "corosim/checker/properties.hpp"
 
+#include "corosim/checker/campaign.hpp"
+#include "corosim/checker/repro.hpp"
+
 namespace corosim::checker {
 
 std::string check_schedules(const scenarios::Scenario& scenario, std::uint64_t runs,
                             const std::vector<std::string>& policies) {
-    for (const std::string& policy : policies) {
-        for (std::uint64_t seed = 0; seed < runs; ++seed) {
-            const RunSpec spec = default_spec(scenario, policy, seed);
-            const RunResult r = run_spec(scenario, spec);
-            if (r.outcome != Outcome::kPass) {
-                return std::string(outcome_name(r.outcome)) + ": " + r.message + " (reproduce: corosim run " +
-                       scenario.name + " --policy " + policy + " --seed " + std::to_string(seed) + " --trace)";
-            }
-            if (policy == "fifo") break;  // the seed does not change a FIFO run
+    CampaignOptions options;
+    options.seed_base = 0;
+    options.policies = policies;
+    // A conformance twin has one schedule worth running, as in a campaign.
+    const std::uint64_t total = scenario.fifo_only ? 1 : runs * policies.size();
+    for (std::uint64_t i = 0; i < total; ++i) {
+        const RunSpec spec = campaign_spec(scenario, options, i);
+        const RunResult r = run_spec(scenario, spec);
+        if (r.outcome != Outcome::kPass) {
+            return std::string(outcome_name(r.outcome)) + ": " + r.message + "\n  reproduce: " + repro_command(spec);
         }
     }
     return "";
@@ -31,5 +35,7 @@ rc::Gen<RunSpec> gen_run_spec(const scenarios::Scenario& scenario) {
         return spec;
     });
 }
+
+std::ostream& operator<<(std::ostream& os, const RunSpec& spec) { return os << repro_command(spec); }
 
 }  // namespace corosim::checker

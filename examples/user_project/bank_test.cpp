@@ -15,3 +15,13 @@ RC_GTEST_PROP(Bank, MoneyIsConservedForAnyParameters, ()) {
     const auto result = corosim::checker::run_spec(scenario, spec);
     RC_ASSERT(result.outcome == corosim::Outcome::kPass);
 }
+
+TEST(Bank, AFailingRunSpecPrintsTheLineThatReproducesIt) {
+    const corosim::scenarios::Scenario scenario = bank_unlocked_scenario();
+    const std::string failure = corosim::checker::check_schedules(scenario, 50);
+    EXPECT_NE(failure.find("check failed: money is conserved"), std::string::npos) << failure;
+    EXPECT_NE(failure.find("reproduce: corosim run bank_unlocked --seed "), std::string::npos) << failure;
+    const auto spec = corosim::checker::default_spec(scenario, "random", 4);
+    EXPECT_EQ(::testing::PrintToString(spec),
+              "corosim run bank_unlocked --seed 4 --policy random --param tellers=2 --param transfers=2");
+}

@@ -1,68 +1,83 @@
 #include "corosim/reports/junit.hpp"
 
-#include <map>
-#include <vector>
+#include <pugixml.hpp>
 
-#include "corosim/reports/markdown.hpp"
+#include <map>
+#include <sstream>
+
+#include "corosim/checker/repro.hpp"
+#include "corosim/checker/shrink.hpp"
+#include "corosim/reports/failures.hpp"
 
 namespace corosim::reports {
 
 namespace {
-std::string xml_escape(const std::string& s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-                    out += ' ';
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
+constexpr std::size_t kMessageBytes = 1024;  // the attribute CI tools show in one line
+constexpr std::size_t kBodyBytes = 16384;
+
+void set_attr(pugi::xml_node node, const char* name, std::string_view value, std::size_t max = kMessageBytes) {
+    node.append_attribute(name).set_value(clean_text(value, max).c_str());
 }
 }  // namespace
 
-std::string junit_xml(checker::Store& store, const std::string& db_path, std::int64_t campaign) {
+std::string junit_xml(checker::Store& store, const std::string& db_path, std::int64_t campaign, double seconds) {
     const auto summary = store.summary(campaign);
-    std::map<std::string, std::vector<checker::StoredRun>> failures;
-    std::int64_t total_failures = 0;
-    for (auto& f : store.failures(campaign)) {
-        if (f.parent != 0) continue;  // shrunk runs are reported with their original
-        failures[f.spec.scenario].push_back(f);
-        ++total_failures;
+    const auto groups = group_failures(store, campaign);
+    std::map<std::string, std::size_t> failing;  // scenario -> groups
+    for (const auto& g : groups) ++failing[g.scenario];
+    std::size_t tests = 0;
+    for (const auto& s : summary) tests += failing.contains(s.scenario) ? failing[s.scenario] : 1;
+
+    pugi::xml_document doc;
+    auto decl = doc.append_child(pugi::node_declaration);
+    decl.append_attribute("version").set_value("1.0");
+    decl.append_attribute("encoding").set_value("UTF-8");
+    auto suites = doc.append_child("testsuites");
+    auto suite = suites.append_child("testsuite");
+    for (auto node : {suites, suite}) {
+        set_attr(node, "name", node == suites ? "corosim" : "corosim.fuzz");
+        set_attr(node, "tests", std::to_string(tests));
+        set_attr(node, "failures", std::to_string(groups.size()));
+        set_attr(node, "errors", "0");
+        if (seconds > 0) node.append_attribute("time").set_value(seconds);
     }
-    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += "<testsuites name=\"corosim\" tests=\"" + std::to_string(summary.size()) + "\" failures=\"" +
-           std::to_string(failures.size()) + "\">\n";
-    out += "  <testsuite name=\"corosim.fuzz\" tests=\"" + std::to_string(summary.size()) + "\" failures=\"" +
-           std::to_string(failures.size()) + "\">\n";
+    suite.append_attribute("skipped").set_value(0);
     for (const auto& s : summary) {
-        out += "    <testcase classname=\"corosim.fuzz\" name=\"" + xml_escape(s.scenario) + "\">\n";
-        out += "      <system-out>" + std::to_string(s.runs) + " runs, " + std::to_string(s.distinct_hashes) +
-               " distinct traces, policies " + xml_escape(s.policies) + "</system-out>\n";
-        if (auto it = failures.find(s.scenario); it != failures.end()) {
-            const auto& first = it->second.front();
-            std::string text;
-            for (const auto& f : it->second) {
-                text += f.outcome + ": " + f.message + " (seed " + std::to_string(f.spec.seed) + ", " + f.spec.policy +
-                        ")\n  " + replay_command(db_path, f.id) + "\n";
-            }
-            out += "      <failure message=\"" + xml_escape(std::to_string(it->second.size()) + " failing runs; first: " +
-                                                      first.outcome + ": " + first.message) +
-                   "\">" + xml_escape(text) + "</failure>\n";
+        const std::string stats = std::to_string(s.runs) + " runs, " + std::to_string(s.failures) + " failing, " +
+                                  std::to_string(s.distinct_hashes) + " distinct traces, policies " + s.policies;
+        if (!failing.contains(s.scenario)) {
+            auto tc = suite.append_child("testcase");
+            set_attr(tc, "classname", "corosim." + s.scenario);
+            set_attr(tc, "name", "schedules");
+            tc.append_child("system-out").text().set(clean_text(stats).c_str());
+            continue;
         }
-        out += "    </testcase>\n";
+        for (const auto& g : groups) {
+            if (g.scenario != s.scenario) continue;
+            const auto& f = g.first;
+            auto tc = suite.append_child("testcase");
+            set_attr(tc, "classname", "corosim." + s.scenario);
+            set_attr(tc, "name", g.signature, 200);
+            auto failure = tc.append_child("failure");
+            set_attr(failure, "type", f.outcome);
+            set_attr(failure, "message", checker::failure_headline(f.outcome, f.message));
+            std::string body = checker::failure_headline(f.outcome, f.message) + "\n\n" + std::to_string(g.occurrences) +
+                               (g.occurrences == 1 ? " failing run" : " failing runs") + "; first: run " +
+                               std::to_string(f.id) + "\nreproduce: " + checker::repro_command(f.spec) +
+                               "\nreplay from the store: " + checker::replay_command(db_path, f.id) + "\n";
+            if (g.shrunk) {
+                body += "shrunk (" + std::to_string(checker::non_default_choices(f.spec.choices)) + " -> " +
+                        std::to_string(checker::non_default_choices(g.shrunk->spec.choices)) +
+                        " non-FIFO choices): " + checker::repro_command(g.shrunk->spec) +
+                        "\nshrunk run's message: " + checker::failure_headline(g.shrunk->outcome, g.shrunk->message) + "\n";
+            }
+            failure.text().set(clean_text(body, kBodyBytes).c_str());
+            tc.append_child("system-out").text().set(clean_text(stats).c_str());
+        }
     }
-    out += "  </testsuite>\n</testsuites>\n";
-    (void)total_failures;
-    return out;
+    std::ostringstream out;
+    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    return out.str();
 }
 
 }  // namespace corosim::reports

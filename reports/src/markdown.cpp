@@ -1,10 +1,22 @@
 #include "corosim/reports/markdown.hpp"
 
+#include "corosim/checker/repro.hpp"
+#include "corosim/checker/shrink.hpp"
+#include "corosim/reports/failures.hpp"
+
 namespace corosim::reports {
 
-std::string replay_command(const std::string& db_path, std::int64_t id) {
-    return "corosim replay --db " + db_path + " --run " + std::to_string(id);
+namespace {
+// Markdown code spans cannot escape a backtick; a message keeps its text with ' instead.
+std::string code(std::string_view text) {
+    std::string out = clean_text(text, 1000);
+    for (char& c : out) {
+        if (c == '`') c = '\'';
+        if (c == '\n') c = ' ';
+    }
+    return "`" + out + "`";
 }
+}  // namespace
 
 std::string markdown_summary(checker::Store& store, const std::string& db_path, std::int64_t campaign) {
     std::string out = "# corosim report\n\n";
@@ -18,13 +30,25 @@ std::string markdown_summary(checker::Store& store, const std::string& db_path, 
         runs += s.runs;
         failures += s.failures;
     }
-    out += "\n" + std::to_string(runs) + " runs, " + std::to_string(failures) + " failures.\n";
-    const auto failed = store.failures(campaign);
-    if (!failed.empty()) {
-        out += "\n## Failures\n\n";
-        for (const auto& f : failed) {
-            out += "- `" + f.spec.scenario + "` " + f.outcome + ": " + f.message + " (seed " +
-                   std::to_string(f.spec.seed) + ", " + f.spec.policy + "): `" + replay_command(db_path, f.id) + "`\n";
+    const auto groups = group_failures(store, campaign);
+    out += "\n" + std::to_string(runs) + " runs, " + std::to_string(failures) + " failing, " +
+           std::to_string(groups.size()) + " distinct failures.\n";
+    if (groups.empty()) return out;
+    out += "\n## Failures\n";
+    for (const auto& g : groups) {
+        const auto& f = g.first;
+        out += "\n### " + code(g.scenario) + ": " + code(g.signature) + "\n\n";
+        out += "- " + std::to_string(g.occurrences) + (g.occurrences == 1 ? " run" : " runs") + "; first: run " +
+               std::to_string(f.id) + " (seed " + std::to_string(f.spec.seed) + ", " + f.spec.policy + ")\n";
+        out += "- message: " + code(checker::failure_headline(f.outcome, f.message)) + "\n";
+        out += "- reproduce: " + code(checker::repro_command(f.spec)) + "\n";
+        out += "- replay from the store: " + code(checker::replay_command(db_path, f.id)) + "\n";
+        if (g.shrunk) {
+            out += "- shrunk (" + std::to_string(checker::non_default_choices(f.spec.choices)) + " -> " +
+                   std::to_string(checker::non_default_choices(g.shrunk->spec.choices)) +
+                   " non-FIFO choices), run " + std::to_string(g.shrunk->id) + ": " +
+                   code(checker::repro_command(g.shrunk->spec)) + "\n";
+            if (g.shrunk->message != f.message) out += "  - its message: " + code(checker::failure_headline(g.shrunk->outcome, g.shrunk->message)) + "\n";
         }
     }
     return out;

@@ -19,7 +19,19 @@ grep -q 'balances a=85 b=115' <<<"$trace"
 "$tmp/build/bank_sim" fuzz --scenario bank_transfers --runs 100 --db "$tmp/bank.db" >/dev/null 2>&1
 replayed=$("$tmp/build/bank_sim" replay --db "$tmp/bank.db" --run 7)
 grep -q '^reproduced' <<<"$replayed"
+# The user's planted bug: fuzz exits 1, and the printed repro line, pasted into a shell, names
+# the user's binary and reproduces the same failure without the store.
+rc=0
+found=$(NO_COLOR=1 "$tmp/build/bank_sim" fuzz --scenario bank_unlocked --runs 60 --db "$tmp/bug.db" 2>/dev/null) || rc=$?
+[ "$rc" -eq 1 ]
+grep -q '^FAIL bank_unlocked: fail: check failed: money is conserved' <<<"$found"
+repro=$(sed -n 's/^  shrunk ([0-9]* -> [0-9]* non-FIFO choices): //p' <<<"$found" | head -1)
+[[ "$repro" == "$tmp/build/bank_sim run bank_unlocked "* ]]
+rc=0
+again=$(bash -c "$repro" 2>&1) || rc=$?
+[ "$rc" -eq 1 ]
+grep -q 'check failed: money is conserved' <<<"$again"
 installed=$("$tmp/prefix/bin/corosim" list)
 grep -q '^racy_counter' <<<"$installed"
 "$tmp/build/bank_tests" >/dev/null
-echo "package: installed, example built with find_package(corosim), its CLI and tests pass"
+echo "package: installed, example built with find_package(corosim), its CLI, repro lines and tests pass"

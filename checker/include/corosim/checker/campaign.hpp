@@ -72,15 +72,16 @@ struct CampaignFailure {
     std::int64_t shrunk_id = 0;          ///< 0 when not shrunk
     std::size_t choices_before = 0;      ///< non-default choices of the original
     std::size_t choices_after = 0;       ///< ... and of the shrunk run
-    std::uint64_t occurrences = 1;       ///< failing runs with the same scenario and message
+    std::uint64_t occurrences = 1;       ///< failing runs with the same scenario and signature
+    std::string signature;               ///< failure_signature(outcome, message) (signature.hpp)
 };
 
 /// What a campaign did.
 struct CampaignResult {
     std::int64_t campaign_id = 0;
     std::uint64_t runs = 0;
-    /// Distinct failures (scenario, outcome, message), first occurrence first; every failing
-    /// run is in the store, the first of each kind is shrunk.
+    /// Distinct failures (scenario and failure signature), first occurrence first; every
+    /// failing run is in the store, the first of each signature is shrunk.
     std::vector<CampaignFailure> failures;
     std::uint64_t failing_runs = 0;
     bool interrupted = false;  ///< options.stop() said so; resumable from the stored progress

@@ -10,6 +10,7 @@
 
 #include <rapidcheck.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,19 @@
 
 namespace corosim::checker {
 
-/// Runs `scenario` at its default parameters under seeds 0..runs-1 of each policy (in-process);
-/// returns "" when every run passed, else a description of the first failure with the
-/// `corosim run` command that reproduces it.
+/// Runs `scenario` in-process as a fuzz campaign of `runs` runs per policy would (seeds from 0,
+/// the first run of each policy at the default parameters, later ones at parameters drawn from
+/// their ranges); returns "" when every run passed, else the first failure's outcome, message
+/// and the repro line (`corosim run ...`) that reproduces it.
 std::string check_schedules(const scenarios::Scenario& scenario, std::uint64_t runs = 100,
                             const std::vector<std::string>& policies = {"fifo", "random", "pct:3"});
 
 /// A RapidCheck generator of specs for `scenario`: any parameters within their ranges, any of
 /// fifo/random/pct, any seed. Shrinks towards small parameters, fifo and seed 0.
 rc::Gen<RunSpec> gen_run_spec(const scenarios::Scenario& scenario);
+
+/// Prints `spec` as the repro line that runs it (`corosim run S --seed N --policy P --param
+/// k=v ...`): what RapidCheck and GoogleTest show for a failing case instead of `<???>`.
+std::ostream& operator<<(std::ostream& os, const RunSpec& spec);
 
 }  // namespace corosim::checker

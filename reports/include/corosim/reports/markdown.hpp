@@ -1,4 +1,5 @@
-// markdown.hpp: the one-screen Markdown summary of a store (or one campaign in it).
+// markdown.hpp: the one-screen Markdown summary of a store (or one campaign in it); it fits a
+// CI job summary (GitHub's $GITHUB_STEP_SUMMARY).
 #pragma once
 
 #include <cstdint>
@@ -8,10 +9,8 @@
 
 namespace corosim::reports {
 
-/// Per-scenario table and one line per failure with its replay command.
+/// Per-scenario table, then one section per distinct failure (scenario and signature): how
+/// often it happened, its repro line, its replay command and its shrunk run's repro line.
 std::string markdown_summary(checker::Store& store, const std::string& db_path, std::int64_t campaign = 0);
-
-/// The command that replays run `id` of the store at `db_path`.
-std::string replay_command(const std::string& db_path, std::int64_t id);
 
 }  // namespace corosim::reports

@@ -1,0 +1,72 @@
+#include "corosim/checker/repro.hpp"
+
+#include <utility>
+
+namespace corosim::checker {
+
+namespace {
+std::string& program_slot() {
+    static std::string name = "corosim";
+    return name;
+}
+
+bool safe_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.' || c == '/' || c == ',' || c == ':' || c == '=' || c == '+' || c == '@' || c == '%';
+}
+}  // namespace
+
+const std::string& program_name() { return program_slot(); }
+
+void set_program_name(std::string name) {
+    if (!name.empty()) program_slot() = std::move(name);
+}
+
+std::string shell_quote(std::string_view word) {
+    bool safe = !word.empty();
+    for (const char c : word) safe = safe && safe_char(c);
+    if (safe) return std::string(word);
+    std::string out = "'";
+    for (const char c : word) {
+        if (c == '\'') {
+            out += "'\\''";
+        } else {
+            out += c;
+        }
+    }
+    return out + "'";
+}
+
+std::string choices_arg(const std::vector<std::uint32_t>& choices) {
+    std::size_t n = choices.size();
+    while (n > 0 && choices[n - 1] == 0) --n;
+    if (n == 0) return "0";
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i != 0) out += ',';
+        out += std::to_string(choices[i]);
+    }
+    return out;
+}
+
+std::string failure_headline(std::string_view outcome, std::string_view message) {
+    std::string head(outcome);
+    head += ':';
+    if (message.starts_with(head)) return std::string(message);
+    return head + ' ' + std::string(message);
+}
+
+std::string repro_command(const RunSpec& spec, std::string_view program) {
+    // `run --choices` implies the replay policy, so a replayed run names no policy.
+    std::string out = shell_quote(program) + " run " + shell_quote(spec.scenario) + " --seed " + std::to_string(spec.seed);
+    if (spec.policy != "replay") out += " --policy " + shell_quote(spec.policy);
+    for (const auto& [name, value] : spec.params) out += " --param " + shell_quote(name + "=" + std::to_string(value));
+    if (spec.policy == "replay") out += " --choices " + choices_arg(spec.choices);
+    return out;
+}
+
+std::string replay_command(std::string_view db_path, std::int64_t run_id, std::string_view program) {
+    return shell_quote(program) + " replay --db " + shell_quote(db_path) + " --run " + std::to_string(run_id);
+}
+
+}  // namespace corosim::checker

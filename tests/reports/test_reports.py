@@ -1,0 +1,122 @@
+"""Failures as a user meets them (issue 12): one FAIL line per distinct bug, a repro line that
+reproduces it from a shell without the store (also from a binary whose path needs quoting),
+JUnit that an XML parser reads with counts that match, Markdown for a CI job summary.
+
+usage: test_reports.py PATH/TO/corosim
+"""
+import json
+import os
+import re
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+COROSIM = sys.argv[1]
+failures = []
+
+
+def run(*args, prog=COROSIM, timeout=600):
+    p = subprocess.run([prog, *args], capture_output=True, text=True, timeout=timeout,
+                       env={**os.environ, "NO_COLOR": "1"})
+    return p.returncode, p.stdout, p.stderr
+
+
+def shell(line, timeout=120):
+    p = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+planted = ["planted_check_then_act", "planted_lost_wakeup", "planted_double_release"]
+
+with tempfile.TemporaryDirectory() as tmp:
+    # The binary under a name a shell would split: its repro lines must quote it.
+    odd_dir = os.path.join(tmp, "my sims 'x'")
+    os.makedirs(odd_dir)
+    prog = os.path.join(odd_dir, "my_sim")
+    shutil.copy(COROSIM, prog)
+    db = os.path.join(tmp, "p.db")
+    junit = os.path.join(tmp, "fuzz.xml")
+    args = ["fuzz", "--runs", "150", "--db", db, "--junit", junit]
+    for name in planted:
+        args += ["--scenario", name]
+    rc, out, err = run(*args, prog=prog)
+    expect(rc == 1, "fuzz of planted bugs exits 1 (got %d): %s" % (rc, err[-300:]))
+
+    # One FAIL line per planted bug: run-specific ids do not split one bug into many.
+    fail_lines = re.findall(r"^FAIL (\S+): ", out, re.M)
+    expect(sorted(fail_lines) == sorted(planted), "one FAIL line per planted bug: %s" % fail_lines)
+
+    # Every repro line (the first run's and the shrunk run's) names the binary as invoked,
+    # quoted, and reproduces the failure's signature from a shell, without the store.
+    repros = re.findall(r"^  (?:reproduce: |shrunk \(\d+ -> \d+ non-FIFO choices\): )(.*)$", out, re.M)
+    expect(len(repros) >= 2 * len(planted), "a repro line per failure and per shrunk run: %d" % len(repros))
+    signatures = {}
+    for tc in ET.parse(junit).getroot().iter("testcase"):
+        if tc.find("failure") is not None:
+            signatures.setdefault(tc.get("classname").removeprefix("corosim."), set()).add(tc.get("name"))
+    for line in repros:
+        words = shlex.split(line)
+        expect(words[:2] == [prog, "run"] and line.startswith("'"), "repro line starts with the quoted binary: %r" % line)
+        expect("--db" not in line, "repro line needs no store: %r" % line)
+        rc, rout, rerr = shell(line + " --json")
+        scenario = words[2]
+        verdict = json.loads(rout) if rout.startswith("{") else {}
+        expect(rc == 1 and verdict.get("outcome") not in (None, "pass"),
+               "repro line fails again: %r -> %d %r" % (line, rc, rerr[-200:]))
+        expect(verdict.get("signature") in signatures.get(scenario, ()),
+               "repro line reproduces a signature of the report: %r -> %r (report: %s)"
+               % (line, verdict.get("signature"), signatures.get(scenario)))
+        expect(verdict.get("reproduce") == line, "run --json gives back the same repro line: %r" % verdict.get("reproduce"))
+
+    # JUnit: counts match the elements; one failing testcase per scenario and signature, with
+    # a type, a message and the repro lines.
+    root = ET.parse(junit).getroot()
+    suite = root.find("testsuite")
+    cases = list(suite.iter("testcase"))
+    failed = [tc for tc in cases if tc.find("failure") is not None]
+    expect(int(suite.get("tests")) == len(cases), "testsuite tests=%s, %d testcases" % (suite.get("tests"), len(cases)))
+    expect(int(suite.get("failures")) == len(failed), "testsuite failures=%s, %d failing" % (suite.get("failures"), len(failed)))
+    expect(int(root.get("tests")) == len(cases) and int(root.get("failures")) == len(failed), "testsuites counts match")
+    expect(len(failed) == len(planted), "a failing testcase per bug: %d" % len(failed))
+    for tc in failed:
+        f = tc.find("failure")
+        expect(f.get("type") in ("fail", "deadlock", "error", "livelock", "crash"), "failure type: %r" % f.get("type"))
+        expect(f.get("message"), "failure message")
+        expect("reproduce: " in f.text and "shrunk (" in f.text, "failure text has the repro and shrunk lines: %r" % f.text)
+
+    # `report --format md|junit` from the store agrees with what fuzz wrote.
+    rc, md, _ = run("report", "--db", db, "--format", "md")
+    expect(rc == 0 and md.count("\n### ") == len(planted), "Markdown: one section per failure: %r" % md[:300])
+    rc, xml_out, _ = run("report", "--db", db, "--format", "junit")
+    expect(rc == 0 and len(list(ET.fromstring(xml_out).iter("failure"))) == len(planted), "report --format junit")
+    rc, _, err = run("report", "--db", db, "--format", "pdf")
+    expect(rc == 2 and err.startswith("corosim: ") and "--format" in err, "unknown format is a usage error: %r" % err)
+
+    # Any message bytes give a well-formed document: invalid UTF-8, control characters, a
+    # message far too long for one line.
+    con = sqlite3.connect(db)
+    con.execute("update runs set message = cast(? as text) where outcome != 'pass'",
+                (b"bad \xff\xfe bytes \x01\x02\x1b[31m <&'\"> " + b"x" * 100000,))
+    con.commit()
+    con.close()
+    rc, xml_out, _ = run("report", "--db", db, "--format", "junit")
+    try:
+        root = ET.fromstring(xml_out)
+        msgs = [f.get("message") for f in root.iter("failure")]
+        expect(msgs and all(len(m) < 2000 and "<&'\">" in m and "\ufffd" in m and "\x01" not in m for m in msgs),
+               "messages cleaned and truncated: %r" % [m[:80] for m in msgs])
+    except ET.ParseError as e:
+        expect(False, "JUnit with hostile message bytes parses: %s" % e)
+
+print("%d failures" % len(failures))
+sys.exit(1 if failures else 0)
