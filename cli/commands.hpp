@@ -36,6 +36,7 @@ Command add_replay(CLI::App& app);
 Command add_fuzz(CLI::App& app);
 Command add_report(CLI::App& app);
 Command add_merge(CLI::App& app);
+Command add_export(CLI::App& app);
 
 /// The built-in scenario called `name`; UsageError naming the known ones otherwise.
 const scenarios::Scenario& find_scenario(std::string_view name);
