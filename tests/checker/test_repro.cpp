@@ -60,6 +60,7 @@ TEST(Signature, RunSpecificIdsDoNotSplitABug) {
               failure_signature("deadlock", "deadlock: main waits on task Task-12; Task-12 in worker waits on a future"));
     EXPECT_NE(failure_signature("fail", "check failed: a"), failure_signature("fail", "check failed: b"));
     EXPECT_NE(failure_signature("fail", "check failed: a"), failure_signature("error", "check failed: a"));
+    EXPECT_EQ(normalize_message("at 0x7ffe12ab, Task-12 saw 300"), "at 0xN, Task-N saw N");
 }
 
 TEST(Signature, TheFirstViolationIsTheSignatureNotWhatFollowed) {

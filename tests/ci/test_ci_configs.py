@@ -50,7 +50,8 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run([os.path.join(src, "ci/merge-shards.sh"), os.path.join(tmp, "campaign.db"),
                         os.path.join(tmp, "shard-0.db"), os.path.join(tmp, "shard-1.db")],
                        capture_output=True, text=True, env=env)
-    expect(p.returncode == 0 and os.path.exists(os.path.join(tmp, "campaign.md")), "merge script works")
+    expect(p.returncode == 0 and all(os.path.exists(os.path.join(tmp, "campaign." + ext)) for ext in ("md", "xml", "html")),
+           "merge script writes the Markdown, JUnit and HTML reports")
     whole = os.path.join(tmp, "whole.db")
     subprocess.run([corosim, "fuzz", "--all", "--runs", "40", "--seed", "1", "--db", whole], capture_output=True)
     q = "select scenario, seed, trace_hash from runs where parent is null order by 1, 2, 3"

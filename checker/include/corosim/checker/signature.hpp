@@ -1,25 +1,40 @@
-// signature.hpp (placeholder until the lead's version lands)
+// signature.hpp: what makes two failures the same bug (issue 12). A failure's signature is its
+// outcome and its headline message with run-specific ids removed, so that `Task-3 waits on
+// task Task-7` and `Task-12 waits on task Task-15` group together, and the consequence that
+// followed a violated check (`; later: ...`, sim/src/run.cpp) does not split one invariant
+// into several. Campaigns shrink once per (scenario, signature); reports list one entry each.
 #pragma once
 
-#include <cctype>
 #include <string>
 #include <string_view>
 
 namespace corosim::checker {
 
+/// `message` with every run of decimal digits replaced by `N` and every hex literal (`0x...`)
+/// by `0xN`: task and future numbers, counters, addresses.
 inline std::string normalize_message(std::string_view message) {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto hex = [&](char c) { return digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
     std::string out;
-    for (std::size_t i = 0; i < message.size(); ++i) {
-        if (std::isdigit(static_cast<unsigned char>(message[i])) != 0) {
-            while (i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1])) != 0) ++i;
+    std::size_t i = 0;
+    while (i < message.size()) {
+        if (message[i] == '0' && i + 2 < message.size() && (message[i + 1] == 'x' || message[i + 1] == 'X') &&
+            hex(message[i + 2])) {
+            i += 2;
+            while (i < message.size() && hex(message[i])) ++i;
+            out += "0xN";
+        } else if (digit(message[i])) {
+            while (i < message.size() && digit(message[i])) ++i;
             out += 'N';
         } else {
-            out += message[i];
+            out += message[i++];
         }
     }
     return out;
 }
 
+/// The signature of a failure: `outcome: ` and the normalized message up to its `; later: `
+/// tail (what happened after the first violated check).
 inline std::string failure_signature(std::string_view outcome, std::string_view message) {
     if (const auto later = message.find("; later: "); later != std::string_view::npos) message = message.substr(0, later);
     return std::string(outcome) + ": " + normalize_message(message);
