@@ -134,6 +134,13 @@ void dump_waiting(Loop& loop) {
     }
 }
 
+// A frame's function name without template arguments (GCC names `get<long int>`, Clang `get`),
+// so messages are the same whichever compiler built the scenario.
+std::string_view frame_name(const detail::PromiseBase* p) {
+    const std::string_view name = p != nullptr ? p->name() : "";
+    return name.substr(0, name.find('<'));
+}
+
 // What a task is blocked in, in the user's terms: the awaitable the innermost frame belongs to.
 // The sync primitives and queues are coroutines named after their method (__builtin_FUNCTION),
 // so the innermost frame's name says which kind of object holds the future.
@@ -141,8 +148,7 @@ std::string waited_object(const TaskBase& t) {
     FutureBase* on = t.fut_waiter();
     if (on == nullptr) return "nothing (runnable)";
     if (const auto* task = dynamic_cast<const TaskBase*>(on)) return "task " + task->name();
-    const detail::PromiseBase* leaf = t.suspended_leaf();
-    const std::string_view fn = leaf != nullptr ? leaf->name() : "";
+    const std::string_view fn = frame_name(t.suspended_leaf());
     if (fn == "acquire") return "a lock (Lock/Semaphore/Condition acquire)";
     if (fn == "wait") return "an Event/Condition wait";
     if (fn == "get") return "a Queue getter";
@@ -154,7 +160,7 @@ std::string waited_object(const TaskBase& t) {
 // The coroutine chain of a suspended task, outermost first: `main > worker > acquire`.
 std::string coroutine_chain(const TaskBase& t) {
     std::vector<std::string_view> frames;
-    for (const detail::PromiseBase* p = t.suspended_leaf(); p != nullptr; p = p->parent()) frames.emplace_back(p->name());
+    for (const detail::PromiseBase* p = t.suspended_leaf(); p != nullptr; p = p->parent()) frames.emplace_back(frame_name(p));
     std::string out;
     for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
         if (!out.empty()) out += " > ";

@@ -154,6 +154,23 @@ TEST(Run, AFailedCheckStaysTheHeadlineOfALaterDeadlock) {
               "(Lock/Semaphore/Condition acquire)");
 }
 
+Coro<void> waits_for_an_item(Queue<std::int64_t> q) { co_await q.get(); }
+
+Coro<void> consumer_never_fed() {
+    Queue<std::int64_t> q;
+    sync::Event never;
+    Task<void> t = create_task(waits_for_an_item(q));
+    co_await never.wait();
+}
+
+TEST(Run, ADeadlockNamesTheObjectEachTaskWaitsOn) {
+    const RunResult r = run([] { return consumer_never_fed(); });
+    EXPECT_EQ(r.outcome, Outcome::kDeadlock);
+    EXPECT_EQ(r.message,
+              "deadlock: main in consumer_never_fed > wait waits on an Event/Condition wait; "
+              "Task-1 in waits_for_an_item > get waits on a Queue getter");
+}
+
 Coro<void> check_fails_then_raises() {
     check(false, "first");
     throw ValueError("second");
