@@ -128,6 +128,10 @@ void register_builtin(Registry& reg) {
     register_taskgroup_errors(reg);
     register_timeouts(reg);
     register_planted_bugs(reg);
+    register_bugbench_locks(reg);
+    register_bugbench_cond_queue(reg);
+    register_bugbench_waitfor(reg);
+    register_bugbench_apps(reg);
     register_runtime_families(reg);
     register_diagnostic_families(reg);
 }

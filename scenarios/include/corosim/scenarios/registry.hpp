@@ -67,6 +67,12 @@ void register_timeouts(Registry& reg);
 
 /// The planted-bug family: realistic mistakes only some schedules expose.
 void register_planted_bugs(Registry& reg);
+/// The bugbench family: ports of historical CPython asyncio bugs and application patterns,
+/// each buggy scenario `planted` with a fixed twin that is not (docs/exploration.md).
+void register_bugbench_locks(Registry& reg);
+void register_bugbench_cond_queue(Registry& reg);
+void register_bugbench_waitfor(Registry& reg);
+void register_bugbench_apps(Registry& reg);
 
 /// The `sync_primitives`, `contextvars` and `blocking_call` fuzz families.
 void register_runtime_families(Registry& reg);
