@@ -120,12 +120,22 @@ def first_failure_from_store(db, seed):
 
 def runs_to_first_failure(corosim, scenario, policy, seed, cap, tmp):
     db = os.path.join(tmp, "c%d_%s.db" % (seed, re.sub(r"\W", "_", policy)))
-    out = corosim.fuzz(scenario, policy, seed, cap, stop=True, shrink=False, record="none", db=db)
-    row = summary_row(out, scenario)
-    cell = column(row, "first", "failure")
-    if cell is not None:
-        return as_int(cell)  # None: no failure within the cap
-    return first_failure_from_store(db, seed)
+    if corosim.stop_flag:
+        out = corosim.fuzz(scenario, policy, seed, cap, stop=True, shrink=False, record="none", db=db)
+        return as_int(column(summary_row(out, scenario), "first", "failure"))  # None: none within the cap
+    # Without the flag, grow the campaign: a campaign of N runs is the first N runs of a longer
+    # one (run i has seed base + i, its parameters depend only on i), so the first failure of a
+    # short campaign is the longer one's.
+    runs = 20
+    while True:
+        runs = min(runs, cap)
+        if os.path.exists(db):
+            os.remove(db)
+        corosim.fuzz(scenario, policy, seed, runs, stop=True, shrink=False, record="none", db=db)
+        first = first_failure_from_store(db, seed)
+        if first is not None or runs == cap:
+            return first
+        runs *= 10
 
 
 def distinct_and_shrunk(corosim, scenario, policy, cap, tmp):
@@ -268,8 +278,8 @@ def main():
     policies = a.policies.split(",") if a.policies else POLICIES
     log = lambda msg: print(msg, file=sys.stderr, flush=True)
     if not corosim.stop_flag:
-        log("note: this corosim has no --stop-at-first-failure; campaigns run to the cap and the "
-            "first failure is read from the store")
+        log("note: this corosim has no --stop-at-first-failure; campaigns grow 20, 200, ... runs "
+            "up to the cap and the first failure is read from the store")
     results = measure(corosim, pairs, policies, seeds, cap, twin_cap, a.jobs, log)
     text = markdown(results)
     print(text)
