@@ -37,6 +37,7 @@ struct FuzzOptions {
     std::string resume;       // a campaign id, or "" for the newest
     bool resuming = false;
     std::vector<std::string> shaping;  // campaign-shaping options given (refused with --resume)
+    bool stop_at_first_failure = false;
 };
 
 // SIGINT/SIGTERM: the first stops the campaign after the runs in flight (it commits and says how
@@ -141,6 +142,7 @@ checker::CampaignOptions campaign_options(const FuzzOptions& opt) {
     copt.runs = opt.runs != 0 ? opt.runs : (copt.time_budget ? UINT64_MAX / 2 : 100);
     if (!opt.shard.empty()) std::tie(copt.shard_index, copt.shard_count) = parse_shard(opt.shard);
     copt.shrink = !opt.no_shrink;
+    copt.stop_at_first_failure = opt.stop_at_first_failure;
     if (!opt.policies.empty()) {
         copt.policies.clear();
         for (const auto& p : opt.policies) {
@@ -224,10 +226,15 @@ int run_fuzz(const FuzzOptions& opt) {
                                      : checker::run_campaign(store, "fuzz", copt, on_progress);
     view.update(result.runs, result.runs, result.failing_runs, true);
 
-    std::cout << "| scenario | runs stored | failures | distinct traces | policies |\n|---|---:|---:|---:|---|\n";
+    std::cout << "| scenario | runs stored | failures | first failure at run | distinct schedules | distinct traces | policies |\n"
+                 "|---|---:|---:|---:|---:|---:|---|\n";
     for (const auto& s : store.summary(result.campaign_id)) {
-        std::cout << "| " << s.scenario << " | " << s.runs << " | " << s.failures << " | " << s.distinct_hashes << " | "
-                  << s.policies << " |\n";
+        const auto st = result.stats.find(s.scenario);
+        const bool known = st != result.stats.end();
+        std::cout << "| " << s.scenario << " | " << s.runs << " | " << s.failures << " | "
+                  << (known && st->second.first_failure != 0 ? std::to_string(st->second.first_failure) : "-") << " | "
+                  << (known ? st->second.schedules.size() : 0) << " | " << s.distinct_hashes << " | " << s.policies
+                  << " |\n";
     }
     std::cout << result.runs << " runs, " << result.failing_runs << " failing (" << result.failures.size()
               << " distinct), campaign " << result.campaign_id << " in " << opt.db << "\n";
@@ -278,11 +285,13 @@ Command add_fuzz(CLI::App& app) {
     sub->add_option("--db", opt->db, "SQLite store to write");
     sub->add_option("--record", opt->record,
                     "What is stored: none (failing runs only), failures (every run, events of failures), all (every run with events)");
-    sub->add_option("--policies", opt->policies, "Policy rotation (default fifo,random,pct:3)")->delimiter(',');
+    sub->add_option("--policies", opt->policies, "Policy rotation (default fifo,random,pct:2,random+jitter+buggify,random,pct:3)")->delimiter(',');
     sub->add_option("--shard", opt->shard, "Run shard I of N of the seed space, e.g. 0/4");
     sub->add_option("--jobs", opt->jobs, "Worker processes (results identical to --jobs 1)");
     sub->add_option("--junit", opt->junit, "Write a JUnit XML report here");
     sub->add_flag("--no-shrink", opt->no_shrink, "Do not shrink failures");
+    sub->add_flag("--stop-at-first-failure", opt->stop_at_first_failure,
+                  "Stop fuzzing a scenario at its first failure (the others go on)");
     sub->add_option("--timeout", opt->timeout, "Wall-clock limit per run, e.g. 20s (default): outcome hang");
     auto* resume = sub->add_option("--resume", opt->resume,
                                    "Continue campaign ID of --db (default: the newest) where it stopped")
@@ -290,7 +299,8 @@ Command add_fuzz(CLI::App& app) {
     return {sub, [opt, sub, resume] {
                 opt->resuming = resume->count() > 0;
                 for (const char* name : {"--all", "--include-planted", "--scenario", "--runs", "--time", "--seed",
-                                         "--record", "--policies", "--shard", "--no-shrink", "--timeout"}) {
+                                         "--record", "--policies", "--shard", "--no-shrink", "--timeout",
+                                         "--stop-at-first-failure"}) {
                     if (sub->count(name) > 0) opt->shaping.emplace_back(name);
                 }
                 return run_fuzz(*opt);

@@ -64,7 +64,7 @@ int run_run(const RunOptions& opt) {
     }
     if (!opt.choices.empty()) {
         spec.choices = parse_choices(opt.choices);
-        spec.policy = "replay";
+        spec.policy = sched::parse_policy(spec.policy).as_replay().str();
     }
     if (opt.trace == "full" || !opt.db.empty()) {
         spec.level = TraceLevel::kFull;

@@ -37,6 +37,7 @@ Command add_fuzz(CLI::App& app);
 Command add_report(CLI::App& app);
 Command add_merge(CLI::App& app);
 Command add_export(CLI::App& app);
+Command add_explore(CLI::App& app);
 
 /// The built-in scenario called `name`; UsageError naming the known ones otherwise.
 const scenarios::Scenario& find_scenario(std::string_view name);

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("corosim ") + corosim::checker::harness_version());
     app.require_subcommand(1);
     const std::vector<Command> commands{add_list(app), add_run(app), add_replay(app), add_fuzz(app), add_report(app), add_merge(app),
-                                        add_export(app)};
+                                        add_export(app), add_explore(app)};
     const auto known = [&app](const std::string& name) {
         for (const CLI::App* sub : app.get_subcommands({})) {
             if (sub->get_name() == name) return true;
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-        std::cerr << "corosim: unknown command '" << argv[1] << "' (list, run, fuzz, replay, report, merge, export)\n";
+                                        add_export(app), add_explore(app)};
         return kExitUsage;
     }
     try {

@@ -1,30 +1,94 @@
 #include "corosim/checker/campaign.hpp"
 
-#include <rapidcheck.h>
-
 #include <algorithm>
 
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/shrink.hpp"
 #include "corosim/checker/signature.hpp"
 #include "corosim/checker/wire.hpp"
+#include "corosim/scheduler/policies.hpp"
 
 namespace corosim::checker {
 
 namespace {
+// One parameter of run `seed`, from a stream of its own (seeded by the run's seed and the
+// parameter's name), so parameters with the same range are independent. Edges come often
+// (min, max and their neighbours a quarter of the time, small values another eighth), the rest
+// is uniform over the whole range from the first run on: a bug that needs one parameter below
+// another is half the space, and one at an edge shows up within a few runs.
+std::int64_t draw_param(const scenarios::ParamSpec& p, std::uint64_t seed) {
+    std::uint64_t mix = 0xcbf29ce484222325ULL;  // FNV-1a of the name, then the seed
+    for (const char c : p.name) mix = (mix ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    mix ^= seed;
+    Rng rng(Rng::splitmix64(mix));
+    const auto span = static_cast<std::uint64_t>(p.max) - static_cast<std::uint64_t>(p.min);  // max - min
+    const auto at = [&](std::uint64_t offset) { return static_cast<std::int64_t>(static_cast<std::uint64_t>(p.min) + offset); };
+    switch (rng.below(16)) {
+        case 0: return p.min;
+        case 1: return p.max;
+        case 2: return at(std::min<std::uint64_t>(1, span));
+        case 3: return at(span - std::min<std::uint64_t>(1, span));
+        case 4:
+        case 5: return at(rng.below(std::min<std::uint64_t>(span, 7) + 1));
+        default: return span == UINT64_MAX ? static_cast<std::int64_t>(rng.next()) : at(rng.below(span + 1));
+    }
+}
+
 // Parameters for run `index`: the first run of each policy uses the defaults (the
-// conformance configuration); later runs draw every parameter with RapidCheck's generators
-// from the run's seed, growing the size as the campaign goes, like rc::check does.
+// conformance configuration); later runs draw each parameter independently.
 scenarios::Params draw_params(const scenarios::Scenario& scenario, std::uint64_t seed, std::uint64_t index,
                               std::uint64_t policies) {
     scenarios::Params params = scenario.defaults();
     if (index < policies) return params;
-    const rc::Random random(seed);
-    const int size = static_cast<int>(std::min<std::uint64_t>(index, 100));
-    for (const auto& spec : scenario.params) {
-        params[spec.name] = rc::gen::inRange<std::int64_t>(spec.min, spec.max + 1)(random, size).value();
-    }
+    for (const auto& spec : scenario.params) params[spec.name] = draw_param(spec, seed);
     return params;
+}
+
+// What tells two runs' schedules apart: their parameters and choices (the seed and policy only
+// matter through them).
+std::uint64_t schedule_hash(const RunSpec& spec, const std::vector<std::uint32_t>& choices) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    const auto mix = [&](std::uint64_t v) {
+        h ^= v;
+        h = Rng::splitmix64(h);
+    };
+    for (const auto& [name, value] : spec.params) {
+        for (const char c : name) mix(static_cast<unsigned char>(c));
+        mix(static_cast<std::uint64_t>(value));
+    }
+    mix(choices.size());
+    for (const std::uint32_t c : choices) mix(c);
+    return h;
+}
+
+constexpr std::uint64_t kPilotRuns = 4;  // runs that learn a scenario's PCT horizon
+
+bool wants_horizon(const std::vector<std::string>& policies) {
+    return std::any_of(policies.begin(), policies.end(), [](const std::string& p) {
+        const sched::PolicySpec s = sched::parse_policy(p);
+        return s.kind == sched::PolicySpec::Kind::kPct && s.horizon == 0;
+    });
+}
+
+// PCT spreads its change points over the choice points a run is expected to have; like Shuttle's
+// PctScheduler, learn that from runs of the same scenario. The pilot runs are fixed by the
+// campaign's seed (not by which results came back first), so shards, --jobs and --resume all
+// learn the same horizon.
+std::uint64_t learn_horizon(const scenarios::Scenario& scenario, const CampaignOptions& options) {
+    const auto counted = run_in_child(
+        [&] {
+            std::uint64_t most = 0;
+            for (std::uint64_t i = 0; i < kPilotRuns; ++i) {
+                RunSpec spec = campaign_spec(scenario, options, options.policies.size() + i);
+                spec.policy = "random";
+                spec.level = TraceLevel::kOff;
+                most = std::max<std::uint64_t>(most, run_spec(scenario, spec).choices.size());
+            }
+            return std::to_string(most);
+        },
+        options.run_timeout);
+    if (!counted) return sched::kDefaultPctHorizon;
+    return std::max<std::uint64_t>(1, std::stoull(*counted));
 }
 
 constexpr std::uint64_t kRound = 2048;  // runs per scenario per round (one store transaction)
@@ -57,6 +121,13 @@ RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions
     spec.params =
         scenario.fifo_only ? scenario.defaults() : draw_params(scenario, spec.seed, index, options.policies.size());
     spec.level = options.record_all ? TraceLevel::kFull : TraceLevel::kOff;
+    if (const auto h = options.pct_horizons.find(scenario.name); h != options.pct_horizons.end()) {
+        sched::PolicySpec ps = sched::parse_policy(spec.policy);
+        if (ps.kind == sched::PolicySpec::Kind::kPct && ps.horizon == 0) {
+            ps.horizon = h->second;
+            spec.policy = ps.str();
+        }
+    }
     return spec;
 }
 
@@ -142,6 +213,20 @@ void reload_failures(Store& store, const CampaignOptions& options, CampaignResul
     }
 }
 
+// The options with a learned PCT horizon for every scenario that needs one. Learned before the
+// campaign opens a write transaction (the pilots run in a child process).
+CampaignOptions with_horizons(const CampaignOptions& given) {
+    CampaignOptions options = given;
+    if (wants_horizon(options.policies)) {
+        for (const scenarios::Scenario* s : options.scenarios) {
+            if (!s->fifo_only && !options.pct_horizons.contains(s->name)) {
+                options.pct_horizons[s->name] = learn_horizon(*s, options);
+            }
+        }
+    }
+    return options;
+}
+
 CampaignResult continue_campaign(Store& store, CampaignResult result, const CampaignOptions& options,
                                  CampaignProgress at, std::vector<ToShrink> to_shrink, const Progress& progress) {
     const auto session_start = std::chrono::steady_clock::now();
@@ -157,6 +242,15 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     };
     const auto in_time = [&] {
         return !stopped() && (!options.time_budget || elapsed() < options.time_budget->count());
+    };
+    const auto scenario_stopped = [&](const std::string& scenario) {
+        if (!options.stop_at_first_failure) return false;
+        const auto it = result.stats.find(scenario);
+        return it != result.stats.end() && it->second.first_failure != 0;
+    };
+    const auto all_stopped = [&] {
+        return std::all_of(options.scenarios.begin(), options.scenarios.end(),
+                           [&](const scenarios::Scenario* s) { return scenario_stopped(s->name); });
     };
     const auto planned_runs = [&](const scenarios::Scenario* s) -> std::uint64_t {
         // A conformance twin has one schedule worth running (Scenario::fifo_only).
@@ -193,7 +287,9 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     bool exhausted = false;
     while (in_time()) {
         std::vector<WorkItem> items;
+        std::vector<std::uint64_t> indices;  // each item's run index in its scenario
         for (const scenarios::Scenario* s : options.scenarios) {
+            if (scenario_stopped(s->name)) continue;
             const std::uint64_t n = planned_runs(s);
             for (std::uint64_t i = at.round * kRound; i < std::min(n, (at.round + 1) * kRound); ++i) {
                 if (i % options.shard_count != options.shard_index) continue;
@@ -203,6 +299,7 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
                 item.keep_events = options.record_all;
                 item.check_determinism = options.determinism_every != 0 && i % options.determinism_every == 0;
                 items.push_back(std::move(item));
+                indices.push_back(i);
             }
         }
         if (items.empty()) {
@@ -212,9 +309,17 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
         // A resumed round skips the prefix already stored.
         const std::uint64_t skip = std::min<std::uint64_t>(at.item, items.size());
         items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(skip));
+        indices.erase(indices.begin(), indices.begin() + static_cast<std::ptrdiff_t>(skip));
         run_isolated(
             items, iso,
             [&](std::size_t i, RunReport&& rep) {
+                ScenarioStats& stats = result.stats[items[i].spec.scenario];
+                at.item = skip + i + 1;
+                // Dispatched before the scenario's first failure came back: dropped, not stored.
+                if (scenario_stopped(items[i].spec.scenario)) return;
+                ++stats.runs;
+                stats.schedules.insert(schedule_hash(items[i].spec, rep.choices));
+                if (rep.outcome != "pass" && stats.first_failure == 0) stats.first_failure = indices[i] + 1;
                 committer.open();
                 const bool keep = rep.outcome != "pass" || options.store_passing;
                 const std::int64_t id = keep ? store.add_report(result.campaign_id, items[i].spec, rep) : 0;
@@ -235,14 +340,13 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
                                                    non_default_choices(rep.choices), 0, 1, signature});
                     }
                 }
-                at.item = skip + i + 1;
                 at.runs = result.runs;
                 at.failing_runs = result.failing_runs;
                 at.elapsed_ms = elapsed();
                 committer.ran(at);
                 if (progress) progress(result.runs, planned, result.failing_runs);
             },
-            in_time);
+            [&] { return in_time() && !all_stopped(); });
         if (at.item >= skip + items.size()) {
             ++at.round;
             at.item = 0;
@@ -263,7 +367,7 @@ CampaignResult run_campaign(Store& store, const std::string& command, const Camp
                             const Progress& progress) {
     CampaignResult result;
     result.campaign_id = store.begin_campaign(command, campaign_options_json(options));
-    return continue_campaign(store, std::move(result), options, {}, {}, progress);
+    return continue_campaign(store, std::move(result), with_horizons(options), {}, {}, progress);
 }
 
 CampaignResult resume_campaign(Store& store, std::int64_t id, const CampaignOptions& options,
@@ -275,7 +379,7 @@ CampaignResult resume_campaign(Store& store, std::int64_t id, const CampaignOpti
     std::vector<ToShrink> to_shrink;
     reload_failures(store, options, result, to_shrink);
     if (!options.shrink) to_shrink.clear();
-    return continue_campaign(store, std::move(result), options, from, std::move(to_shrink), progress);
+    return continue_campaign(store, std::move(result), with_horizons(options), from, std::move(to_shrink), progress);
 }
 
 }  // namespace corosim::checker

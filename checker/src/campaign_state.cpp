@@ -43,7 +43,8 @@ std::string campaign_options_json(const CampaignOptions& o) {
               {"shrink", o.shrink},
               {"shrink_budget", o.shrink_budget},
               {"run_timeout_ms", o.run_timeout.count()},
-              {"max_memory_mb", o.max_memory_mb}};
+              {"max_memory_mb", o.max_memory_mb},
+              {"stop_at_first_failure", o.stop_at_first_failure}};
     if (o.time_budget) j["time_budget_ms"] = o.time_budget->count();
     return j.dump();
 }
@@ -68,6 +69,7 @@ CampaignOptions parse_campaign_options(const std::string& text, const scenarios:
     o.shrink_budget = field<std::size_t>(j, "shrink_budget");
     o.run_timeout = std::chrono::milliseconds(field<std::int64_t>(j, "run_timeout_ms"));
     o.max_memory_mb = field<std::uint64_t>(j, "max_memory_mb");
+    if (j.contains("stop_at_first_failure")) o.stop_at_first_failure = field<bool>(j, "stop_at_first_failure");
     if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(field<std::int64_t>(j, "time_budget_ms"));
     if (o.scenarios.empty() || o.policies.empty() || o.shard_count == 0 || o.shard_index >= o.shard_count ||
         o.run_timeout.count() <= 0) {

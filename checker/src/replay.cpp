@@ -5,13 +5,15 @@
 
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/wire.hpp"
+#include "corosim/scheduler/policies.hpp"
 
 namespace corosim::checker {
 
 RunSpec replay_spec(const StoredRun& stored) {
     RunSpec spec = stored.spec;
-    // A FIFO run never consulted a policy; everything else replays its recorded choices.
-    if (spec.policy != "fifo") spec.policy = "replay";
+    // A FIFO run never consulted a policy; everything else replays its recorded choices, asked
+    // the same jitter and buggify questions as the original.
+    if (spec.policy != "fifo") spec.policy = sched::parse_policy(spec.policy).as_replay().str();
     spec.level = TraceLevel::kFull;
     return spec;
 }

@@ -3,6 +3,10 @@
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <numeric>
+
+#include "corosim/checker/signature.hpp"
+#include "corosim/scheduler/policies.hpp"
 
 namespace corosim::checker {
 
@@ -13,9 +17,14 @@ std::size_t non_default_choices(const std::vector<std::uint32_t>& choices) {
 namespace {
 
 struct Attempt {
-    bool fails = false;
+    bool fails = false;  // with the original's signature: a different bug is not a smaller one
     RunResult result;
 };
+
+// (non-default choices, sum of choices): what "smaller" means for a schedule.
+std::pair<std::size_t, std::uint64_t> weight(const std::vector<std::uint32_t>& choices) {
+    return {non_default_choices(choices), std::accumulate(choices.begin(), choices.end(), std::uint64_t{0})};
+}
 
 class Shrinker {
 public:
@@ -25,37 +34,46 @@ public:
         ++runs_;
         Attempt a;
         a.result = run_spec(scenario_, spec);
-        a.fails = a.result.outcome != Outcome::kPass;
+        a.fails = a.result.outcome != Outcome::kPass &&
+                  failure_signature(outcome_name(a.result.outcome), a.result.message) == signature_;
         return a;
     }
+    void set_signature(std::string s) { signature_ = std::move(s); }
     bool exhausted() const { return runs_ >= budget_; }
     std::size_t runs() const { return runs_; }
 
-    // Greedy: for each parameter, take the first RapidCheck shrink that still fails; repeat
-    // until a full pass changes nothing.
+    // Greedy: for each parameter, take the first RapidCheck shrink that still fails; then pairs
+    // of parameters move down together by the same amount (a bug that needs `timeout < latency`
+    // keeps their difference); repeat until a full pass changes nothing.
     RunSpec shrink_params(RunSpec spec) {
         bool progress = true;
         while (progress && !exhausted()) {
             progress = false;
             for (const auto& p : scenario_.params) {
-                const std::int64_t value = spec.params[p.name];
-                auto candidates = rc::shrink::towards<std::int64_t>(value, p.min);
-                while (auto next = candidates.next()) {
-                    if (exhausted()) break;
-                    RunSpec candidate = spec;
-                    candidate.params[p.name] = *next;
-                    if (attempt(candidate).fails) {
-                        spec = candidate;
-                        progress = true;
-                        break;
-                    }
+                auto candidates = rc::shrink::towards<std::int64_t>(spec.params[p.name], p.min);
+                progress |= take_first(spec, candidates, [&](RunSpec& c, std::int64_t v) { c.params[p.name] = v; });
+            }
+            for (std::size_t i = 0; i < scenario_.params.size(); ++i) {
+                for (std::size_t j = i + 1; j < scenario_.params.size(); ++j) {
+                    const auto& p = scenario_.params[i];
+                    const auto& q = scenario_.params[j];
+                    const std::int64_t room = std::min(spec.params[p.name] - p.min, spec.params[q.name] - q.min);
+                    if (room <= 0) continue;
+                    // towards(room, 0) proposes how much room to keep: 0 first, then halves.
+                    auto keep = rc::shrink::towards<std::int64_t>(room, 0);
+                    progress |= take_first(spec, keep, [&](RunSpec& c, std::int64_t k) {
+                        c.params[p.name] -= room - k;
+                        c.params[q.name] -= room - k;
+                    });
                 }
             }
         }
         return spec;
     }
 
-    // ddmin over the positions of non-default choices: zero out chunks while it still fails.
+    // ddmin over the positions of non-default choices: zero out chunks while it still fails;
+    // then each remaining choice tries smaller values (a later option of a big batch may be
+    // replaceable by an earlier one).
     std::vector<std::uint32_t> shrink_choices(const RunSpec& base, std::vector<std::uint32_t> choices) {
         std::size_t n = 2;
         for (;;) {
@@ -69,12 +87,7 @@ public:
             for (std::size_t start = 0; start < live.size() && !exhausted(); start += chunk) {
                 std::vector<std::uint32_t> candidate = choices;
                 for (std::size_t k = start; k < std::min(live.size(), start + chunk); ++k) candidate[live[k]] = 0;
-                RunSpec spec = base;
-                spec.policy = "replay";
-                spec.choices = candidate;
-                const Attempt a = attempt(spec);
-                if (a.fails && non_default_choices(a.result.choices) < non_default_choices(choices)) {
-                    choices = a.result.choices;  // what the run actually chose
+                if (try_choices(base, candidate, choices)) {
                     n = std::max<std::size_t>(n - 1, 2);
                     reduced = true;
                     break;
@@ -85,30 +98,69 @@ public:
                 n = std::min(live.size(), n * 2);
             }
         }
+        for (std::size_t i = 0; i < choices.size() && !exhausted(); ++i) {
+            if (choices[i] <= 1) continue;
+            auto smaller = rc::shrink::towards<std::uint32_t>(choices[i], 1);
+            while (auto v = smaller.next()) {
+                if (exhausted()) break;
+                std::vector<std::uint32_t> candidate = choices;
+                candidate[i] = *v;
+                if (try_choices(base, candidate, choices)) break;
+            }
+        }
         while (!choices.empty() && choices.back() == 0) choices.pop_back();  // replay's default
         return choices;
     }
 
 private:
+    template <typename Seq, typename Apply>
+    bool take_first(RunSpec& spec, Seq& candidates, Apply apply) {
+        while (auto next = candidates.next()) {
+            if (exhausted()) return false;
+            RunSpec candidate = spec;
+            apply(candidate, *next);
+            if (attempt(candidate).fails) {
+                spec = candidate;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Replays `candidate`; keeps what the run actually chose when it fails the same way and is
+    // smaller than `best`.
+    bool try_choices(const RunSpec& base, const std::vector<std::uint32_t>& candidate, std::vector<std::uint32_t>& best) {
+        RunSpec spec = base;
+        spec.policy = sched::parse_policy(base.policy).as_replay().str();
+        spec.choices = candidate;
+        const Attempt a = attempt(spec);
+        if (!a.fails || weight(a.result.choices) >= weight(best)) return false;
+        best = a.result.choices;
+        return true;
+    }
+
     const scenarios::Scenario& scenario_;
     std::size_t budget_;
     std::size_t runs_ = 0;
+    std::string signature_;
 };
 
 }  // namespace
 
 ShrinkResult shrink(const scenarios::Scenario& scenario, const RunSpec& failing, std::size_t budget) {
     Shrinker s(scenario, budget);
-    RunSpec spec = s.shrink_params(failing);
-    spec.level = TraceLevel::kOff;
+    RunSpec original = failing;
+    original.level = TraceLevel::kOff;
+    const RunResult first = run_spec(scenario, original);
+    s.set_signature(failure_signature(outcome_name(first.outcome), first.message));
+    RunSpec spec = first.outcome == Outcome::kPass ? original : s.shrink_params(original);
     const Attempt now = s.attempt(spec);
     RunSpec best = spec;
     if (now.fails && spec.policy != "fifo") {
         const auto choices = s.shrink_choices(spec, now.result.choices);
         RunSpec replay = spec;
-        replay.policy = "replay";
+        replay.policy = sched::parse_policy(spec.policy).as_replay().str();
         replay.choices = choices;
-        replay.level = TraceLevel::kOff;
         if (s.attempt(replay).fails) best = replay;
     }
     best.level = TraceLevel::kFull;
@@ -117,7 +169,7 @@ ShrinkResult shrink(const scenarios::Scenario& scenario, const RunSpec& failing,
     out.spec = best;
     out.spec.level = TraceLevel::kSummary;
     out.report = make_report(final_run, true);
-    out.runs = s.runs() + 1;
+    out.runs = s.runs() + 2;
     return out;
 }
 

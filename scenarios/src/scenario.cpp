@@ -132,6 +132,7 @@ void register_builtin(Registry& reg) {
     register_bugbench_cond_queue(reg);
     register_bugbench_waitfor(reg);
     register_bugbench_apps(reg);
+    register_search_targets(reg);
     register_runtime_families(reg);
     register_diagnostic_families(reg);
 }

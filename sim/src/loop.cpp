@@ -74,6 +74,7 @@ std::uint32_t Loop::alloc_handle() {
     }
     HandleRec& rec = handles_[slot];
     rec.timer = false;
+    rec.internal = false;
     rec.cancelled = false;
     rec.scheduled = false;
     rec.live = true;
@@ -185,7 +186,8 @@ Handle Loop::add_timer(Nanos when, detail::Callback cb) {
     rec.when = when;
     rec.scheduled = true;
     rec.seq = ++timer_seq_;
-    timers_.push({when, slot});
+    rec.internal = cb.fn != nullptr;
+    timers_.push({when + jitter_for_timer(), slot});
     trace_.record(now_, current_task_ ? current_task_->task_id() : 0, EventKind::kTimerSet, when,
                   static_cast<std::int64_t>(rec.seq));
     return Handle(this, slot, rec.gen);
@@ -215,6 +217,60 @@ detail::Callback Loop::ready_take(std::size_t index) {
     --ready_count_;
     return cb;
 }
+
+// ---- choice points (DESIGN 3) ----
+
+std::uint32_t Loop::ask(const ChoicePoint& point) {
+    std::uint32_t pick = options_.policy->choose(point);
+    if (pick >= point.n) pick = 0;
+    choices_.push_back(pick);
+    if (pick != 0) {
+        trace_.record(now_, 0, EventKind::kChoice, point.n,
+                      static_cast<std::int64_t>(pick) | (static_cast<std::int64_t>(point.kind) << 32));
+    }
+    return pick;
+}
+
+std::uint32_t Loop::ready_task_of(const void* ctx, std::uint32_t i) {
+    const Loop& self = *static_cast<const Loop*>(ctx);
+    const TaskBase* t = TaskBase::stepped_by(self.ready_[(self.ready_head_ + i) & (self.ready_.size() - 1)]);
+    return t != nullptr ? t->task_id() : 0;
+}
+
+std::uint64_t Loop::ready_internal(const void* ctx, std::uint32_t i) {
+    const Loop& self = *static_cast<const Loop*>(ctx);
+    const detail::Callback& cb = self.ready_[(self.ready_head_ + i) & (self.ready_.size() - 1)];
+    if (cb.fn != &Loop::run_handle) return 0;
+    const auto slot = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(cb.b));
+    const HandleRec& rec = self.handles_[slot];
+    return rec.internal ? (static_cast<std::uint64_t>(rec.gen) << 32 | slot) + 1 : 0;
+}
+
+Nanos Loop::jitter_for_timer() {
+    // Asked only of a policy that wants jitter, so FIFO and plain random runs keep CPython's
+    // timer order and their recorded choice sequences.
+    if (options_.policy == nullptr) return 0;
+    const Nanos j = options_.policy->jitter();
+    if (j <= 0) return 0;
+    ChoicePoint point;
+    point.kind = ChoiceKind::kTimerJitter;
+    point.n = kJitterOptions;
+    return j * static_cast<Nanos>(ask(point)) / static_cast<Nanos>(kJitterOptions - 1);
+}
+
+bool Loop::buggify(std::string_view site, std::uint32_t percent) {
+    if (options_.policy == nullptr || !options_.policy->faults() || percent == 0) return false;
+    ChoicePoint point;
+    point.kind = ChoiceKind::kBuggify;
+    point.n = 2;
+    point.percent = std::min<std::uint32_t>(percent, 100);
+    point.site = site;
+    const bool fired = ask(point) == 1;
+    if (fired) line(std::string("buggify site=") + std::string(site));
+    return fired;
+}
+
+bool buggify(std::string_view site, std::uint32_t percent) { return running_loop().buggify(site, percent); }
 
 // ---- _run_once ----
 
@@ -266,11 +322,13 @@ LoopStatus Loop::run_once() {
         std::size_t pick = 0;
         const std::size_t remaining = ntodo - i;
         if (options_.policy != nullptr && remaining > 1) {
-            const auto n = static_cast<std::uint32_t>(remaining);
-            pick = options_.policy->choose(ChoiceKind::kRunnable, n);
-            if (pick >= remaining) pick = 0;
-            choices_.push_back(static_cast<std::uint32_t>(pick));
-            if (pick != 0) trace_.record(now_, 0, EventKind::kChoice, n, static_cast<std::int64_t>(pick));
+            ChoicePoint point;
+            point.kind = ChoiceKind::kRunnable;
+            point.n = static_cast<std::uint32_t>(remaining);
+            point.task_of = &Loop::ready_task_of;
+            point.internal_key = &Loop::ready_internal;
+            point.ctx = this;
+            pick = ask(point);
         }
         const detail::Callback cb = pick == 0 ? ready_take(0) : ready_take(pick);
         ++steps_;

@@ -133,7 +133,12 @@ public:
     void count_never_awaited() noexcept { ++never_awaited_; }
     void count_unretrieved() noexcept { ++unretrieved_; }
 
-    /// The choices made at choice points with >= 2 options, in order (the replay input).
+    /// A fault point (FoundationDB's BUGGIFY): true when the policy explores faults and chooses
+    /// to fire it, with about `percent`% chance; always false under FIFO and plain policies. The
+    /// answer is a recorded choice, so it replays and shrinks (to "not fired").
+    bool buggify(std::string_view site, std::uint32_t percent);
+
+    /// The choices made at choice points, in order (the replay input).
     const std::vector<std::uint32_t>& choices() const noexcept { return choices_; }
     /// Callbacks run so far.
     std::uint64_t steps() const noexcept { return steps_; }
@@ -211,6 +216,7 @@ private:
         bool cancelled = false;
         bool scheduled = false;    // in the timer heap (TimerHandle._scheduled)
         bool live = false;
+        bool internal = false;     // a runtime timer (sleep's): runs no scenario code
     };
 
     std::uint32_t alloc_handle();
@@ -220,6 +226,10 @@ private:
     std::shared_ptr<detail::ContextData> copy_current_context();
 
     void ready_push(detail::Callback cb);
+    std::uint32_t ask(const ChoicePoint& point);
+    Nanos jitter_for_timer();
+    static std::uint32_t ready_task_of(const void* ctx, std::uint32_t i);
+    static std::uint64_t ready_internal(const void* ctx, std::uint32_t i);
     std::string describe(const detail::Callback& cb) const;
     detail::Callback ready_take(std::size_t index);
     void purge_cancelled_timers();
@@ -262,6 +272,10 @@ private:
 
 /// The running loop; raises RuntimeError('no running event loop') outside a run.
 Loop& running_loop();
+
+/// The running loop's buggify(site, percent): a fault point in scenario code, e.g.
+/// `if (buggify("drop_reply", 10)) co_return;`. Never fires under FIFO.
+bool buggify(std::string_view site, std::uint32_t percent);
 
 /// A simulated blocking call (time.sleep in a coroutine): advances the running loop's virtual
 /// clock by `d` without yielding; timers falling due meanwhile fire late.

@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,7 +27,10 @@ struct CampaignOptions {
     std::uint64_t runs = 100;  ///< per scenario (before sharding); with a time budget, an upper bound
     std::optional<std::chrono::milliseconds> time_budget;  ///< stop dispatching after this
     std::uint64_t seed_base = 1;
-    std::vector<std::string> policies = {"fifo", "random", "pct:3"};
+    /// The rotation: run i uses policies[i % size]. FIFO first (the conformance configuration),
+    /// then uniform random, PCT at two depths, and random with timer jitter and fault points
+    /// (docs/exploration.md measures it against each policy alone).
+    std::vector<std::string> policies = {"fifo", "random", "pct:2", "random+jitter+buggify", "random", "pct:3"};
     bool record_all = false;             ///< store events of passing runs too
     bool store_passing = true;           ///< store the rows of passing runs (`--record none`: no)
     std::uint32_t shard_index = 0;       ///< this shard
@@ -41,6 +46,11 @@ struct CampaignOptions {
     /// Asked before each dispatch: true stops the campaign after the runs in flight (a signal).
     /// Not part of the campaign's stored options.
     std::function<bool()> stop;
+    /// Expected choice points per run, by scenario, for `pct:D` without a horizon; filled by
+    /// run_campaign from pilot runs when missing.
+    std::map<std::string, std::uint64_t> pct_horizons;
+    /// Stop a scenario at its first failure (the others go on).
+    bool stop_at_first_failure = false;
 };
 
 /// How far a campaign got: rounds of up to 2,048 runs per scenario, and the runs of round
@@ -76,6 +86,13 @@ struct CampaignFailure {
     std::string signature;               ///< failure_signature(outcome, message) (signature.hpp)
 };
 
+/// What a campaign did with one scenario.
+struct ScenarioStats {
+    std::uint64_t runs = 0;
+    std::uint64_t first_failure = 0;       ///< 1-based run index of its first failure, 0 if none
+    std::set<std::uint64_t> schedules;     ///< distinct (params, choices) explored, hashed
+};
+
 /// What a campaign did.
 struct CampaignResult {
     std::int64_t campaign_id = 0;
@@ -85,6 +102,7 @@ struct CampaignResult {
     std::vector<CampaignFailure> failures;
     std::uint64_t failing_runs = 0;
     bool interrupted = false;  ///< options.stop() said so; resumable from the stored progress
+    std::map<std::string, ScenarioStats> stats;  ///< by scenario name
 };
 
 /// The spec of run `index` of `scenario` in a campaign with these options.

@@ -1,8 +1,10 @@
-// shrink.hpp: minimising a failing run (DESIGN 5). Parameters shrink first, each through
-// RapidCheck's integral shrinker towards its minimum, keeping a candidate when the run still
-// fails; then the schedule shrinks by delta debugging (ddmin) over the recorded non-default
-// choices, each candidate re-run under the replay policy, so the minimal run has no more
-// non-FIFO choices than the original and replays exactly.
+// shrink.hpp: minimising a failing run (DESIGN 5) without changing which bug it shows: a
+// candidate counts only when it fails with the original's failure signature (signature.hpp).
+// Parameters shrink first, each through RapidCheck's integral shrinker towards its minimum, then
+// in pairs by the same amount (so a relation between two parameters survives); then the schedule
+// shrinks by delta debugging (ddmin) over the recorded non-default choices and by smaller values
+// of those that remain, each candidate re-run under the replay policy, so the minimal run has no
+// more non-FIFO choices than the original and replays exactly.
 #pragma once
 
 #include <cstddef>

@@ -73,6 +73,7 @@ void register_bugbench_locks(Registry& reg);
 void register_bugbench_cond_queue(Registry& reg);
 void register_bugbench_waitfor(Registry& reg);
 void register_bugbench_apps(Registry& reg);
+void register_search_targets(Registry& reg);
 
 /// The `sync_primitives`, `contextvars` and `blocking_call` fuzz families.
 void register_runtime_families(Registry& reg);
