@@ -4,6 +4,7 @@ usage: test_fuzz_cli.py PATH/TO/corosim
 """
 import os
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -42,7 +43,8 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # Planted bugs: every one is found within 200 runs, shrunk, and every replay reproduces.
     planted = ["planted_check_then_act", "planted_lost_wakeup", "planted_double_release",
-               "planted_swallowing_child", "planted_crash", "planted_abandoned_generator"]
+               "planted_swallowing_child", "planted_crash", "planted_abandoned_generator",
+               "planted_two_orderings", "planted_late_heartbeat", "planted_lost_reply"]
     junit = db("fuzz.xml")
     rc, out, _ = run("fuzz", "--all", "--include-planted", "--runs", "200", "--db", db("p.db"), "--junit", junit)
     expect(rc == 1, "fuzz --include-planted exits 1 (got %d)" % rc)
@@ -86,6 +88,28 @@ with tempfile.TemporaryDirectory() as tmp:
     run("fuzz", "--all", "--runs", "50", "--jobs", "2", "--db", db("j2.db"))
     key = "select id, scenario, seed, policy, params, trace_hash, outcome from runs order by id"
     expect(rows(db("j1.db"), key) == rows(db("j2.db"), key), "--jobs 2 == --jobs 1")
+
+    # --stop-at-first-failure: one failing run stored for the scenario (plus its shrunk run), and
+    # the summary says at which run it came.
+    rc, out, _ = run("fuzz", "--scenario", "planted_check_then_act", "--runs", "500", "--stop-at-first-failure",
+                     "--db", db("first.db"))
+    expect(rc == 1, "a stopped scenario with a failure still exits 1")
+    originals = rows(db("first.db"), "select count(*) from runs where outcome != 'pass' and parent is null")[0][0]
+    expect(originals == 1, "--stop-at-first-failure stores one failing run (%d)" % originals)
+    m = re.search(r"^\| planted_check_then_act \| \d+ \| \d+ \| (\d+) \| (\d+) \|", out, re.M)
+    expect(m is not None and 1 <= int(m.group(1)) <= 50, "first failure index in the summary: %r" % out[:600])
+
+    # explore: a complete count on a correct scenario, the planted race at one preemption, and
+    # the printed repro line reproduces it.
+    rc, out, _ = run("explore", "parallel_sleepers", "--preemptions", "2")
+    expect(rc == 0 and re.match(r"all \d+ schedules explored, \d+ pruned, no violation", out), "explore complete: %r" % out)
+    rc, out, _ = run("explore", "planted_check_then_act", "--preemptions", "1", "--db", db("explore.db"))
+    expect(rc == 1 and out.startswith("FAIL planted_check_then_act: fail:"), "explore finds the race: %r" % out)
+    m = re.search(r"repro: corosim (run .*)$", out, re.M)
+    expect(m is not None, "explore prints a repro line: %r" % out)
+    if m:
+        rc, rout, rerr = run(*shlex.split(m.group(1)))
+        expect(rc == 1 and rout.startswith("fail planted_check_then_act"), "the repro line reproduces: %r" % rout)
 
     # Bad input: one line, exit 2.
     for args, needle in ((["fuzz", "--all", "--shard", "2/2"], "--shard"),
