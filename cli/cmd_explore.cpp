@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "corosim/checker/explore.hpp"
+#include "corosim/checker/repro.hpp"
 #include "corosim/checker/store.hpp"
 #include "corosim/checker/wire.hpp"
 
@@ -20,12 +21,6 @@ struct ExploreCli {
     bool no_reduction = false;
     std::string db;
 };
-
-std::string choices_text(const std::vector<std::uint32_t>& choices) {
-    std::string out;
-    for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? "," : "") + std::to_string(choices[i]);
-    return out;
-}
 
 int run_explore(const ExploreCli& opt) {
     const scenarios::Scenario& scenario = find_scenario(opt.scenario);
@@ -66,13 +61,11 @@ int run_explore(const ExploreCli& opt) {
         id = store.add_run(campaign, *r.failure, r.failing_run, true);
         store.commit();
     }
-    std::cout << "FAIL " << scenario.name << ": " << outcome_name(r.failing_run.outcome) << ": " << r.failing_run.message
-              << " (schedule " << r.schedules << ", " << r.pruned << " pruned)\n";
-    std::string repro = "  repro: corosim run " + scenario.name;
-    for (const auto& [k, v] : r.failure->params) repro += " --param " + k + "=" + std::to_string(v);
-    repro += " --choices " + (r.failure->choices.empty() ? std::string("0") : choices_text(r.failure->choices));
-    std::cout << repro << "\n";
-    if (id != 0) std::cout << "  stored as run " << id << " in " << opt.db << "\n";
+    std::cout << "FAIL " << scenario.name << ": "
+              << checker::failure_headline(outcome_name(r.failing_run.outcome), r.failing_run.message) << " (schedule "
+              << r.schedules << ", " << r.pruned << " pruned)\n";
+    std::cout << "  repro: " << checker::repro_command(*r.failure) << "\n";
+    if (id != 0) std::cout << "  replay: " << checker::replay_command(opt.db, id) << "\n";
     return kExitFailures;
 }
 }  // namespace

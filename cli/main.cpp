@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-                                        add_export(app), add_explore(app)};
+        std::cerr << "corosim: unknown command '" << argv[1]
+                  << "' (list, run, fuzz, replay, explore, report, merge, export)\n";
         return kExitUsage;
     }
     try {

@@ -57,11 +57,14 @@ std::string failure_headline(std::string_view outcome, std::string_view message)
 }
 
 std::string repro_command(const RunSpec& spec, std::string_view program) {
-    // `run --choices` implies the replay policy, so a replayed run names no policy.
+    // `run --choices` implies the replay policy, so a plain replayed run names no policy; one with
+    // jitter or fault points (replay+jitter+buggify) keeps them, so the replay asks the same
+    // questions.
+    const bool replayed = spec.policy == "replay" || spec.policy.starts_with("replay+");
     std::string out = shell_quote(program) + " run " + shell_quote(spec.scenario) + " --seed " + std::to_string(spec.seed);
     if (spec.policy != "replay") out += " --policy " + shell_quote(spec.policy);
     for (const auto& [name, value] : spec.params) out += " --param " + shell_quote(name + "=" + std::to_string(value));
-    if (spec.policy == "replay") out += " --choices " + choices_arg(spec.choices);
+    if (replayed) out += " --choices " + choices_arg(spec.choices);
     return out;
 }
 

@@ -105,10 +105,12 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(rc == 0 and re.match(r"all \d+ schedules explored, \d+ pruned, no violation", out), "explore complete: %r" % out)
     rc, out, _ = run("explore", "planted_check_then_act", "--preemptions", "1", "--db", db("explore.db"))
     expect(rc == 1 and out.startswith("FAIL planted_check_then_act: fail:"), "explore finds the race: %r" % out)
-    m = re.search(r"repro: corosim (run .*)$", out, re.M)
+    m = re.search(r"repro: (.*)$", out, re.M)
     expect(m is not None, "explore prints a repro line: %r" % out)
     if m:
-        rc, rout, rerr = run(*shlex.split(m.group(1)))
+        words = shlex.split(m.group(1))
+        expect(words[0] == COROSIM, "the repro line names the invoked binary: %r" % words[0])
+        rc, rout, rerr = run(*words[1:])
         expect(rc == 1 and rout.startswith("fail planted_check_then_act"), "the repro line reproduces: %r" % rout)
 
     # Bad input: one line, exit 2.

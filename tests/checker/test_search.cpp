@@ -6,6 +6,7 @@
 
 #include "corosim/checker/campaign.hpp"
 #include "corosim/checker/explore.hpp"
+#include "corosim/checker/repro.hpp"
 #include "corosim/checker/shrink.hpp"
 #include "corosim/checker/signature.hpp"
 #include "corosim/scenarios/registry.hpp"
@@ -102,6 +103,10 @@ void expect_replays_and_shrinks(const scenarios::Scenario& s, const std::string&
     again_spec.level = TraceLevel::kOff;
     const RunResult shrunk_again = run_spec(s, again_spec);
     EXPECT_EQ(hash_hex(shrunk_again.trace_hash), hash_hex(shrunk.report.trace_hash));
+    // The repro line keeps the modifiers, so `run` asks the same jitter and buggify questions.
+    const std::string line = repro_command(shrunk.spec, "corosim");
+    EXPECT_NE(line.find(" --policy " + shell_quote(shrunk.spec.policy)), std::string::npos) << line;
+    EXPECT_NE(line.find(" --choices "), std::string::npos) << line;
 }
 
 TEST(Jitter, ALateTimerBugNeedsJitterAndReplaysAndShrinks) {
