@@ -89,7 +89,9 @@ with tempfile.TemporaryDirectory() as tmp:
         out, err = proc.communicate(timeout=120)
         what = "%s at %d runs" % (name, before)
         if sig == signal.SIGKILL:
-            expect(proc.returncode == -signal.SIGKILL, "%s: killed (%d)" % (what, proc.returncode))
+            # 0/1: the campaign ended before the signal arrived (slow sanitizer builds make the
+            # random moment land after the last run more often).
+            expect(proc.returncode in (-signal.SIGKILL, 0, 1), "%s: killed (%d)" % (what, proc.returncode))
         elif proc.returncode in (128 + sig, 0, 1):
             # 0/1: the campaign ended before the signal arrived.
             if proc.returncode == 128 + sig:
