@@ -327,6 +327,118 @@ Coro<void> asyncgen_shutdown() {
     trace("main.end");
 }
 
+// ---- asyncgen_aclose_interrupted ----
+
+AsyncGen<std::int64_t> ai_gen(std::string tag, bool swallow) {
+    std::exception_ptr err;
+    try {
+        co_yield std::int64_t{1};
+        co_yield std::int64_t{2};
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally", {{"tag", tag}});
+    std::exception_ptr cancelled;
+    try {
+        co_await sleep(seconds(1));
+    } catch (const CancelledError&) {
+        cancelled = std::current_exception();
+    }
+    if (cancelled) {
+        trace("gen.finally.cancelled", {{"tag", tag}, {"exc", cancelled}});
+        if (!swallow) std::rethrow_exception(cancelled);
+    }
+    trace("gen.finally.end", {{"tag", tag}});
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<void> ai_closer(AsyncGen<std::int64_t> g, std::string tag) {
+    try {
+        co_await g.aclose();
+        trace("closer.returned", {{"tag", tag}});
+    } catch (const CancelledError&) {
+        trace("closer.cancelled", {{"tag", tag}, {"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+Coro<void> ai_thrower(AsyncGen<std::int64_t> g, std::string tag) {
+    try {
+        (void)co_await g.athrow(std::make_exception_ptr(KeyError("k")));
+    } catch (...) {
+        trace("thrower.raised", {{"tag", tag}, {"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+// Each of anext/asend/athrow/aclose/anext(g, 'dflt') once, tracing the value or the exception.
+Coro<void> ai_probe(AsyncGen<std::int64_t> g, std::string tag) {
+    try {
+        const std::int64_t v = co_await g.anext();
+        trace("probe.anext", {{"tag", tag}, {"value", v}});
+    } catch (...) {
+        trace("probe.anext", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+    try {
+        const std::int64_t v = co_await g.asend(std::nullopt);
+        trace("probe.asend", {{"tag", tag}, {"value", v}});
+    } catch (...) {
+        trace("probe.asend", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+    try {
+        const std::optional<std::int64_t> v = co_await g.athrow(std::make_exception_ptr(ValueError("v")));
+        trace("probe.athrow", {{"tag", tag}, {"value", v}});
+    } catch (...) {
+        trace("probe.athrow", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+    try {
+        co_await g.aclose();
+        trace("probe.aclose", {{"tag", tag}, {"value", None}});
+    } catch (...) {
+        trace("probe.aclose", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+    try {
+        std::optional<std::int64_t> v;
+        try {
+            v = co_await g.anext();
+        } catch (const StopAsyncIteration&) {
+        }
+        if (v) {
+            trace("probe.anext.default", {{"tag", tag}, {"value", *v}});
+        } else {
+            trace("probe.anext.default", {{"tag", tag}, {"value", std::string("dflt")}});
+        }
+    } catch (...) {
+        trace("probe.anext.default", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+}
+
+Coro<void> ai_interrupt(AsyncGen<std::int64_t> g, std::string tag, bool athrow) {
+    const std::int64_t first = co_await g.anext();
+    trace("first", {{"tag", tag}, {"value", first}});
+    Task<void> t = create_task(athrow ? ai_thrower(g, tag) : ai_closer(g, tag));
+    co_await sleep(millis(500));
+    t.cancel("stop");
+    try {
+        co_await t;
+        trace("task.outcome", {{"tag", tag}, {"cancelled", t.cancelled()}});
+    } catch (...) {
+        trace("task.outcome", {{"tag", tag}, {"exc", std::current_exception()}, {"cancelled", t.cancelled()}});
+    }
+    co_await ai_probe(g, tag);
+}
+
+Coro<void> asyncgen_aclose_interrupted() {
+    co_await ai_interrupt(ai_gen("escape", false).qualname("gen"), "escape", false);
+    co_await ai_interrupt(ai_gen("swallow", true).qualname("gen"), "swallow", false);
+    co_await ai_interrupt(ai_gen("athrow", false).qualname("gen"), "athrow", true);
+    AsyncGen<std::int64_t> g = ai_gen("plain", false).qualname("gen");
+    const std::int64_t first = co_await g.anext();
+    trace("first", {{"tag", std::string("plain")}, {"value", first}});
+    co_await g.aclose();
+    co_await ai_probe(g, "plain");
+}
+
 }  // namespace
 
 void register_conf_asyncgen(Registry& reg) {
@@ -348,6 +460,9 @@ void register_conf_asyncgen(Registry& reg) {
     reg.add({"asyncgen_shutdown", "asyncgen_cleanup",
              "generators left open at the end: shutdown_asyncgens closes them, errors reported", {},
              [](const Context&) { return asyncgen_shutdown(); }});
+    reg.add({"asyncgen_aclose_interrupted", "asyncgen_cleanup",
+             "aclose() interrupted by a cancel: 3.12 leaves the generator marked running, anext() refused", {},
+             [](const Context&) { return asyncgen_aclose_interrupted(); }});
 }
 
 }  // namespace corosim::scenarios

@@ -110,8 +110,11 @@ void register_builtin(Registry& reg) {
     Registry twins;
     register_conf_cancel(twins);
     register_conf_timeouts(twins);
+    register_conf_wait_for(twins);
+    register_conf_interrupts(twins);
     register_conf_taskgroup(twins);
     register_conf_groups(twins);
+    register_conf_notes(twins);
     register_conf_runtime(twins);
     register_conf_gc(twins);
     register_conf_context(twins);

@@ -27,8 +27,19 @@ void AsyncGenStateBase::finish_close() {
         yielded_ = false;
         throw RuntimeError("async generator ignored GeneratorExit");
     }
+    // The frame ended. When that happened in a later step than the one that began the aclose(),
+    // and that step threw into the task, CPython's task threw into the aclose() awaitable
+    // (async_gen_athrow_throw), which on 3.11/3.12 returns without clearing ag_running_async;
+    // the send path (async_gen_athrow_send) clears it (F6).
+    if (Loop* l = Loop::current(); l != nullptr && l->compat().aclose_throw_keeps_running && l->steps() != close_step_) {
+        if (TaskBase* t = l->current_task(); t != nullptr && t->step_throws()) stuck_running_ = true;
+    }
     // A StopAsyncIteration never gets here: the frame turned it into a RuntimeError (PEP 479).
     if (const auto& e = promise_->error(); e && !holds<GeneratorExit>(e)) std::rethrow_exception(e);
+}
+
+void AsyncGenStateBase::begin_close() noexcept {
+    if (Loop* l = Loop::current()) close_step_ = l->steps();
 }
 
 void AsyncGenStateBase::call_first_iteration_hook() {
@@ -62,6 +73,7 @@ struct Close {
             ready = true;
             return true;
         }
+        s->begin_close();
         if (thrown != nullptr && *thrown) {
             s->throw_at_yield(*thrown);
             running_loop().current_task()->set_plain_resume_throw(std::make_exception_ptr(GeneratorExit()));

@@ -88,7 +88,8 @@ std::exception_ptr derive(const std::exception_ptr& eg, std::vector<std::excepti
 }
 
 namespace {
-// exceptiongroup_subset: derive, then copy the metadata split keeps (E2).
+// exceptiongroup_subset: derive, then copy the metadata split keeps (E2), __notes__ as a copy of
+// its own so that the parts' lists are independent.
 std::exception_ptr subset(const std::exception_ptr& orig, std::vector<std::exception_ptr> excs) {
     if (excs.empty()) return nullptr;
     std::exception_ptr part = derive(orig, std::move(excs));
@@ -97,6 +98,7 @@ std::exception_ptr subset(const std::exception_ptr& orig, std::vector<std::excep
         to->context = from->context;
         to->cause = from->cause;
         to->suppress_context = true;  // PyException_SetCause always sets it
+        to->set_notes(from->notes());
     }
     return part;
 }

@@ -42,6 +42,7 @@ Loop::Loop(LoopOptions options)
 }
 
 Loop::~Loop() {
+    release_kept();
     discard_all();
     // Handles that outlive the loop keep their futures: cut those futures' link to it.
     while (tracked_.next != &tracked_) {
@@ -49,6 +50,17 @@ Loop::~Loop() {
         n->target->orphan();
         n->unlink();
     }
+}
+
+void Loop::keep_until_end(FutureBase* f) {
+    f->add_ref();
+    kept_.push_back(f);
+}
+
+void Loop::release_kept() noexcept {
+    std::vector<FutureBase*> kept = std::move(kept_);
+    kept_.clear();
+    for (FutureBase* f : kept) f->release();
 }
 
 // ---- handles ----
@@ -363,9 +375,18 @@ LoopStatus Loop::run_forever() {
 }
 
 namespace {
+// _run_until_complete_cb: retrieves the future's exception (fut.exception()) and stops the loop,
+// except after KeyboardInterrupt or SystemExit (Issue #22429): the step that raised it already
+// ended run_forever mid-iteration, leaving this callback queued, so it runs stale in the next
+// run_until_complete (the shutdown's), where it must not stop that one. Retrieving is what
+// keeps a main task that raised them from reporting "Task exception was never retrieved".
 void stop_cb(void* loop, void* fut, bool run) {
-    if (run) static_cast<Loop*>(loop)->stop();
-    static_cast<FutureBase*>(fut)->release();
+    auto* f = static_cast<FutureBase*>(fut);
+    if (run) {
+        const bool fatal = f->done() && !f->cancelled() && is_loop_fatal(f->exception());
+        if (!fatal) static_cast<Loop*>(loop)->stop();
+    }
+    f->release();
 }
 }  // namespace
 

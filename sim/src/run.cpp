@@ -255,6 +255,7 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
         }
         loop.line_no_task("gc label=end");
         main = detail::Ref<TaskState<void>>();
+        loop.release_kept();
         teardown(loop);
         loop.line_no_task("run.closed");
 

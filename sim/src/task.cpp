@@ -141,6 +141,8 @@ void TaskBase::step(std::exception_ptr exc, bool exc_is_cancel) {
         if (!exc || !exc_is_cancel) exc = make_cancelled_error();
         must_cancel_ = false;
     }
+    // A throw() into the coroutine; the 3.11/3.12 aclose() quirk below is a send() in CPython.
+    step_throws_ = exc != nullptr;
     if (!exc && plain_resume_throw_) exc = std::exchange(plain_resume_throw_, nullptr);
     if (fut_waiter_ != nullptr) std::exchange(fut_waiter_, nullptr)->release();
 
@@ -152,6 +154,7 @@ void TaskBase::step(std::exception_ptr exc, bool exc_is_cancel) {
     // finishes (next_ = its awaiter) or suspends the task (next_ stays empty).
     run_hops(std::exchange(leaf_, {}));
     pending_throw_ = nullptr;
+    step_throws_ = false;
 
     if (top_->state() == detail::CoroState::kClosed) {
         finish_frame();
@@ -188,7 +191,10 @@ void TaskBase::finish_frame() {
         log_traceback_ = true;
         schedule_callbacks();
         how = 1;
-        if (error_is_fatal) loop_->raise_fatal(std::move(error));  // set_exception, then `raise` (B3)
+        if (error_is_fatal) {  // set_exception, then `raise` (B3)
+            loop_->keep_until_end(this);
+            loop_->raise_fatal(std::move(error));
+        }
     } else if (must_cancel_) {
         must_cancel_ = false;
         future_cancel(cancel_message_);

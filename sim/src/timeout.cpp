@@ -99,17 +99,47 @@ Coro<bool> Timeout::aexit(std::exception_ptr exc) {
             }
         }
         // uncancel() runs whenever the timeout expired (C9); 3.11.2 compared with 0 instead.
-        if (s.task->uncancel() <= s.cancelling && exact_cancel) {
-            TimeoutError converted;
-            converted.cause = exc;  // raise TimeoutError from exc_val
-            converted.context = exc;
-            converted.suppress_context = true;
-            throw converted;
-        }
+        if (s.task->uncancel() <= s.cancelling && exact_cancel) detail::raise_timeout_from(exc);
     } else if (s.state == State::kEntered) {
         s.state = State::kExited;
     }
     co_return false;
 }
+
+namespace detail {
+
+namespace {
+// _release_waiter, registered on the cancelled future: holds a reference to the waiter.
+void release_waiter_cb(void* waiter, void*, bool run) {
+    auto* w = static_cast<FutureState<void>*>(waiter);
+    if (run && !w->done()) w->set_result();
+    w->release();
+}
+}  // namespace
+
+Coro<void> cancel_and_wait(FutureBase* fut) {
+    Future<void> waiter;
+    FutureState<void>* w = waiter.state();
+    w->add_ref();
+    fut->add_callback({&release_waiter_cb, w, nullptr});
+    try {
+        fut->cancel();
+        co_await waiter;
+    } catch (...) {
+        fut->remove_callbacks_for(w);  // finally: fut.remove_done_callback(cb)
+        throw;
+    }
+    fut->remove_callbacks_for(w);
+}
+
+void raise_timeout_from(std::exception_ptr exc) {
+    TimeoutError converted;
+    converted.cause = exc;
+    converted.context = exc;
+    converted.suppress_context = true;
+    throw converted;
+}
+
+}  // namespace detail
 
 }  // namespace corosim

@@ -101,6 +101,9 @@ public:
         running = false;
         parked_ = promise_->state() == CoroState::kSuspended;
     }
+    /// aclose() is about to resume the frame with GeneratorExit (CPython: the awaitable's first
+    /// send, which sets ag_running_async). Remembers the loop step, see finish_close().
+    void begin_close() noexcept;
     /// athrow()/aclose(): `exc` is raised at the yield the frame resumes from.
     void throw_at_yield(std::exception_ptr exc) noexcept {
         throw_in = std::move(exc);
@@ -116,6 +119,10 @@ public:
     /// started). Kept as a flag, updated where `running` changes: a frame runs only between
     /// enter() and stop_running()/took_yield(), so its coroutine state cannot change elsewhere.
     bool parked() const noexcept { return parked_; }
+
+    /// ag_running_async left set by an interrupted aclose() (Compat::aclose_throw_keeps_running):
+    /// anext() and asend() refuse as if it were running.
+    bool stuck_running() const noexcept { return stuck_running_; }
 
     bool running = false;        // written by enter(), took_yield() and stop_running() only
     bool closed = false;         // aclose() completed, or closed before starting
@@ -146,6 +153,8 @@ private:
     std::uint8_t depth_ = 0;  // while a run_nested() call runs the frame: its nesting depth
     bool parked_ = false;
     bool hooks_called_ = false;
+    bool stuck_running_ = false;
+    std::uint64_t close_step_ = 0;  // the loop step in which the last aclose() began
 };
 
 template <class T>
@@ -371,12 +380,14 @@ private:
         const Mode mode = this->mode();
         if (stage_ != Stage::kFresh) return refuse(Stage::kReused);  // an awaitable is awaited once
         if (s.running) return refuse(Stage::kRunning);  // whoever is running it still is
+        if (s.stuck_running() && (mode == Mode::kNext || mode == Mode::kSend)) return refuse(Stage::kRunning);
         if (mode == Mode::kClose) {
             if (!s.started() || s.finished() || s.closed) {
                 s.closed = true;
                 stage_ = Stage::kExhausted;
                 return true;
             }
+            s.begin_close();
             s.throw_at_yield(std::make_exception_ptr(GeneratorExit()));
             stage_ = Stage::kResumed;
             return false;

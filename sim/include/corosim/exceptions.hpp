@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace corosim {
 
@@ -37,6 +38,16 @@ public:
     /// strings in Python (`LookupError(<ContextVar name='x'>)`, `ValueError(2)`).
     void set_arg_repr(std::string text) { arg_repr_ = std::move(text); }
 
+    /// `add_note(note)` (PEP 678): appends to `__notes__`, creating it on the first note.
+    void add_note(std::string note) {
+        if (!notes_) notes_.emplace();
+        notes_->push_back(std::move(note));
+    }
+    /// `__notes__`: none until a note is added (Python: no attribute).
+    const std::optional<std::vector<std::string>>& notes() const noexcept { return notes_; }
+    /// Replaces `__notes__` (split gives each part a copy of the original's, E2).
+    void set_notes(std::optional<std::vector<std::string>> notes) { notes_ = std::move(notes); }
+
     /// What the exception keeps alive, as a Python traceback keeps frames and their locals alive
     /// (a coroutine refused by TaskGroup.create_task warns only when this exception is freed, A5).
     std::shared_ptr<void> keepalive;
@@ -44,6 +55,7 @@ public:
 private:
     std::optional<std::string> msg_;
     std::optional<std::string> arg_repr_;
+    std::optional<std::vector<std::string>> notes_;
 };
 
 #define COROSIM_DEFINE_EXCEPTION(Name, Base)                                   \

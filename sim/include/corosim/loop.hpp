@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "corosim/compat.hpp"
 #include "corosim/detail/callback.hpp"
 #include "corosim/diagnostics.hpp"
 #include "corosim/detail/timer_heap.hpp"
@@ -63,6 +64,7 @@ struct LoopOptions {
     TraceLevel trace_level = TraceLevel::kSummary;
     std::uint64_t max_steps = 50'000'000;      ///< livelock budget: callbacks run
     Nanos max_vtime = seconds(10'000'000);     ///< livelock budget: virtual time
+    Compat compat;                             ///< CPython version differences (default 3.12)
 };
 
 /// A single-threaded virtual-time event loop. Not thread-safe; one per thread at a time.
@@ -76,6 +78,8 @@ public:
     /// The loop running on this thread, or null (asyncio.get_running_loop without the raise).
     static Loop* current() noexcept;
 
+    /// The CPython version differences this loop reproduces.
+    const Compat& compat() const noexcept { return options_.compat; }
     /// The virtual time in nanoseconds.
     Nanos time() const noexcept { return now_; }
 
@@ -197,6 +201,13 @@ public:
     /// Called by a task whose step ended with KeyboardInterrupt/SystemExit: the iteration stops
     /// after this callback, leaving the rest queued, and run_until_complete returns kFatal (G7).
     void raise_fatal(std::exception_ptr exc) { fatal_ = std::move(exc); }
+    /// Keeps a task whose step raised KeyboardInterrupt/SystemExit alive until the run's final
+    /// collection: in CPython that exception's traceback holds the step's frame, which holds the
+    /// task, a cycle only the collector frees (after `gc label=end`), so an unretrieved
+    /// exception is reported there.
+    void keep_until_end(FutureBase* f);
+    /// Drops what keep_until_end kept, in order (run() does it after `gc label=end`).
+    void release_kept() noexcept;
     /// The exception that ended the last kFatal run, taken.
     std::exception_ptr take_fatal() noexcept { return std::exchange(fatal_, nullptr); }
     /// True when nothing is queued and no timer is pending.
@@ -256,6 +267,7 @@ private:
     std::uint64_t task_numbers_ = 0;
     TaskBase* current_task_ = nullptr;
     std::exception_ptr fatal_;
+    std::vector<FutureBase*> kept_;  // keep_until_end's references
     ExceptionHandler handler_;
     std::shared_ptr<detail::ContextData> root_context_;
     std::shared_ptr<detail::ContextData> running_context_;  // the running user callback's, or null

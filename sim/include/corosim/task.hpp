@@ -73,6 +73,10 @@ public:
     /// its INIT state, and its next send(None) throws GeneratorExit into the generator
     /// (Objects/genobject.c async_gen_athrow_send); 3.13 fixed it and sends None.
     void set_plain_resume_throw(std::exception_ptr exc) noexcept { plain_resume_throw_ = std::move(exc); }
+    /// True while a step that delivers an exception runs (Python's `coro.throw(exc)` rather
+    /// than `coro.send(None)`): an aclose() that ends during such a step keeps its generator
+    /// marked running on 3.11/3.12 (Compat::aclose_throw_keeps_running).
+    bool step_throws() const noexcept { return step_throws_; }
     /// The exceptions being handled by cleanup blocks in this task, innermost last: an exception
     /// thrown in at an await gets the innermost as its `__context__` (SEMANTICS C2, C4).
     std::vector<std::exception_ptr>& handling() noexcept { return handling_; }
@@ -138,6 +142,7 @@ private:
     int num_cancels_requested_ = 0;
     bool must_cancel_ = false;
     bool yielded_ = false;
+    bool step_throws_ = false;
 };
 
 /// The shared state of a Task<T>.

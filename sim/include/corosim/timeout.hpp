@@ -56,35 +56,97 @@ Coro<T> await_in(Timeout&, Coro<T> aw) {
         co_return co_await std::move(aw);
     }
 }
-template <class T>
-Coro<T> await_task_in(Timeout&, Task<T> t) {
-    if constexpr (std::is_void_v<T>) {
-        co_await t;
+template <class H>
+Coro<typename H::State::value_type> await_handle_in(Timeout&, H fut) {
+    if constexpr (std::is_void_v<typename H::State::value_type>) {
+        co_await fut;
     } else {
-        co_return co_await t;
+        co_return co_await fut;
+    }
+}
+
+/// tasks.py _cancel_and_wait: cancels `fut` and waits, through a waiter future released by
+/// fut's done callback, until it has really finished (the waiter keeps this cancellable).
+Coro<void> cancel_and_wait(FutureBase* fut);
+/// `raise TimeoutError from exc` inside `except CancelledError as exc` (cause and context
+/// `exc`, context suppressed).
+[[noreturn]] void raise_timeout_from(std::exception_ptr exc);
+
+/// wait_for's `timeout <= 0` branch (3.11-3.13): a done future gives its result at once;
+/// otherwise it is cancelled and waited for, and a cancelled outcome becomes TimeoutError. A
+/// task that swallowed the cancel gives its value.
+template <class H>
+Coro<typename H::State::value_type> wait_for_expired(H fut) {
+    using T = typename H::State::value_type;
+    if (!fut.done()) {
+        co_await cancel_and_wait(fut.state());
+        try {
+            if constexpr (std::is_void_v<T>) {
+                fut.result();
+                co_return;
+            } else {
+                co_return fut.result();
+            }
+        } catch (const CancelledError&) {
+            raise_timeout_from(std::current_exception());
+        }
+    }
+    if constexpr (std::is_void_v<T>) {
+        fut.result();
+    } else {
+        co_return fut.result();
+    }
+}
+
+/// wait_for on a Task or Future: `async with timeout(t): return await fut` (3.12+; C7).
+template <class H>
+Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Nanos> delay) {
+    using T = typename H::State::value_type;
+    if (delay && *delay <= 0) {
+        if constexpr (std::is_void_v<T>) {
+            co_await wait_for_expired(std::move(fut));
+        } else {
+            co_return co_await wait_for_expired(std::move(fut));
+        }
+    } else if constexpr (std::is_void_v<T>) {
+        co_await async_with(timeout(delay), &await_handle_in<H>, std::move(fut));
+    } else {
+        co_return co_await async_with(timeout(delay), &await_handle_in<H>, std::move(fut));
     }
 }
 }  // namespace detail
 
-/// asyncio.wait_for (3.12+): `async with timeout(t): return await aw`; a coroutine runs inline
-/// in the caller's task (3.11 wrapped it in a new task; C7).
+/// asyncio.wait_for (3.12): `async with timeout(t): return await aw`, so a coroutine runs
+/// inline in the caller's task (3.11 wrapped it in a new task). A timeout <= 0 instead wraps
+/// the coroutine in a new task (it consumes a Task-N number), which is cancelled before its
+/// first step: TimeoutError from its CancelledError, and the coroutine never runs (C7).
 template <class T>
 Coro<T> wait_for(Coro<T> aw, std::optional<Nanos> delay) {
-    if constexpr (std::is_void_v<T>) {
+    if (delay && *delay <= 0) {
+        // ensure_future(coro) happens when wait_for's body runs, as in Python.
+        Task<T> t = create_task(std::move(aw));
+        if constexpr (std::is_void_v<T>) {
+            co_await detail::wait_for_expired(std::move(t));
+        } else {
+            co_return co_await detail::wait_for_expired(std::move(t));
+        }
+    } else if constexpr (std::is_void_v<T>) {
         co_await async_with(timeout(delay), &detail::await_in<T>, std::move(aw));
     } else {
         co_return co_await async_with(timeout(delay), &detail::await_in<T>, std::move(aw));
     }
 }
 
-/// asyncio.wait_for on a task.
+/// asyncio.wait_for on a task: a timeout <= 0 cancels it unless it is done.
 template <class T>
 Coro<T> wait_for(Task<T> aw, std::optional<Nanos> delay) {
-    if constexpr (std::is_void_v<T>) {
-        co_await async_with(timeout(delay), &detail::await_task_in<T>, std::move(aw));
-    } else {
-        co_return co_await async_with(timeout(delay), &detail::await_task_in<T>, std::move(aw));
-    }
+    return detail::wait_for_handle(std::move(aw), delay);
+}
+
+/// asyncio.wait_for on a future: a timeout <= 0 cancels it unless it is done.
+template <class T>
+Coro<T> wait_for(Future<T> aw, std::optional<Nanos> delay) {
+    return detail::wait_for_handle(std::move(aw), delay);
 }
 
 }  // namespace corosim

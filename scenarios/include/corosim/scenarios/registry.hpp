@@ -38,10 +38,17 @@ void register_loop_rules(Registry& reg);
 void register_conf_cancel(Registry& reg);
 /// Twins of the timeout, shield, wait_for, gather and wait programs (family `timeouts`).
 void register_conf_timeouts(Registry& reg);
+/// Twins of the wait_for programs with a timeout <= 0 (family `timeouts`).
+void register_conf_wait_for(Registry& reg);
+/// Twins of the programs where KeyboardInterrupt, SystemExit or another BaseException ends a
+/// task's step (family `runtime`).
+void register_conf_interrupts(Registry& reg);
 /// Twins of the TaskGroup programs (family `taskgroup`).
 void register_conf_taskgroup(Registry& reg);
 /// Twins of the exception-group programs (family `exception_groups`).
 void register_conf_groups(Registry& reg);
+/// Twin of the exception notes program (family `exception_groups`).
+void register_conf_notes(Registry& reg);
 /// Twins of the sync primitive, Queue, coroutine-diagnostic, exception-handler and debug-mode
 /// programs (family `runtime`).
 void register_conf_runtime(Registry& reg);
