@@ -43,7 +43,7 @@ private:
 };
 
 /// asyncio.timeout(delay): a Timeout at now + delay (none: no deadline).
-Timeout timeout(std::optional<Nanos> delay);
+Timeout timeout(std::optional<Duration> delay);
 /// asyncio.timeout_at(when).
 Timeout timeout_at(std::optional<Nanos> when);
 
@@ -69,7 +69,7 @@ Coro<T> await_task_in(Timeout&, Task<T> t) {
 /// asyncio.wait_for (3.12+): `async with timeout(t): return await aw`; a coroutine runs inline
 /// in the caller's task (3.11 wrapped it in a new task; C7).
 template <class T>
-Coro<T> wait_for(Coro<T> aw, std::optional<Nanos> delay) {
+Coro<T> wait_for(Coro<T> aw, std::optional<Duration> delay) {
     if constexpr (std::is_void_v<T>) {
         co_await async_with(timeout(delay), &detail::await_in<T>, std::move(aw));
     } else {
@@ -79,7 +79,7 @@ Coro<T> wait_for(Coro<T> aw, std::optional<Nanos> delay) {
 
 /// asyncio.wait_for on a task.
 template <class T>
-Coro<T> wait_for(Task<T> aw, std::optional<Nanos> delay) {
+Coro<T> wait_for(Task<T> aw, std::optional<Duration> delay) {
     if constexpr (std::is_void_v<T>) {
         co_await async_with(timeout(delay), &detail::await_task_in<T>, std::move(aw));
     } else {
