@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-using namespace corosim;  // note: POSIX ::sleep exists too, so call corosim::sleep by name
+using namespace corosim;
 
 namespace {
 
@@ -17,7 +17,7 @@ struct Bank {
 Coro<void> move_money(std::shared_ptr<Bank> bank, std::int64_t amount) {
     co_await bank->lock.acquire();
     const std::int64_t from = bank->a;
-    co_await corosim::sleep(0);  // the lock makes this await safe
+    co_await sleep(0);  // the lock makes this await safe
     bank->a = from - amount;
     bank->b += amount;
     bank->lock.release();
@@ -26,7 +26,7 @@ Coro<void> move_money(std::shared_ptr<Bank> bank, std::int64_t amount) {
 // The bug: the read and the write of `a` are split by an await with no lock held.
 Coro<void> move_money_unlocked(std::shared_ptr<Bank> bank, std::int64_t amount) {
     const std::int64_t from = bank->a;
-    co_await corosim::sleep(0);
+    co_await sleep(0);
     bank->a = from - amount;
     bank->b += amount;
 }
@@ -52,11 +52,11 @@ Coro<void> bank_transfers(std::int64_t tellers, std::int64_t transfers, bool loc
 scenarios::Scenario bank_scenario() {
     return {"bank_transfers", "example", "tellers move money between two accounts under a Lock",
             {{"tellers", 1, 8, 3, "concurrent tellers"}, {"transfers", 1, 20, 5, "transfers per teller"}},
-            [](const scenarios::Context& c) { return bank_transfers(c.get("tellers"), c.get("transfers"), true); }};
+            [](const scenarios::ScenarioArgs& c) { return bank_transfers(c.get("tellers"), c.get("transfers"), true); }};
 }
 
 scenarios::Scenario bank_unlocked_scenario() {
     return {"bank_unlocked", "example", "BUG: tellers move money without the Lock; some schedules lose an update",
             {{"tellers", 1, 8, 2, "concurrent tellers"}, {"transfers", 1, 20, 2, "transfers per teller"}},
-            [](const scenarios::Context& c) { return bank_transfers(c.get("tellers"), c.get("transfers"), false); }};
+            [](const scenarios::ScenarioArgs& c) { return bank_transfers(c.get("tellers"), c.get("transfers"), false); }};
 }

@@ -288,6 +288,44 @@ Coro<void> taskgroup_base_error() {
     co_await try_finally(async_with(TaskGroup(), &tbe_body, std::make_exception_ptr(with_int_arg<SystemExit>(3))), &tbe_finally);
 }
 
+// ---- taskgroup_cancel_order ----
+
+Coro<void> tco_on_cancel(std::exception_ptr e, int n) {
+    trace("kid.cancelled", {{"n", n}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tco_kid_body(int n, Nanos d) {
+    co_await sleep(d);
+    trace("kid.done", {{"n", n}});
+}
+
+Coro<void> tco_kid(int n, Nanos d) { co_await try_except<CancelledError>(tco_kid_body(n, d), &tco_on_cancel, n); }
+
+Coro<void> tco_bad() {
+    co_await sleep(seconds(1));
+    throw ValueError("bad");
+}
+
+Coro<void> tco_body(TaskGroup& tg) {
+    (void)tg.create_task(tco_kid(1, millis(1500)));
+    (void)tg.create_task(tco_kid(2, seconds(1)));
+    (void)tg.create_task(tco_kid(3, seconds(10)));
+    co_await sleep(seconds(2));
+    (void)tg.create_task(tco_kid(4, seconds(10)));
+    (void)tg.create_task(tco_kid(5, seconds(10)));
+    (void)tg.create_task(tco_bad());
+    (void)tg.create_task(tco_kid(6, seconds(10)));
+}
+
+Coro<void> taskgroup_cancel_order() {
+    try {
+        co_await async_with(TaskGroup(), &tco_body);
+    } catch (const ExceptionGroupBase&) {
+        trace("caught", {{"exc", std::current_exception()}});
+    }
+}
+
 }  // namespace
 
 void register_conf_taskgroup(Registry& reg) {
@@ -306,6 +344,10 @@ void register_conf_taskgroup(Registry& reg) {
     reg.add({"taskgroup_in_timeout", "taskgroup_errors", "TaskGroup inside timeout(): deadline hits __aexit__, children aborted, TimeoutError from CancelledError",
              {},
              [](const Context&) { return taskgroup_in_timeout(); }});
+    reg.add({"taskgroup_cancel_order", "taskgroup_errors",
+             "a group cancels its children in creation order after others finished and more were added",
+             {},
+             [](const ScenarioArgs&) { return taskgroup_cancel_order(); }});
     Scenario base_error{"taskgroup_base_error", "taskgroup_errors",
                         "children raising BaseExceptions: BaseExceptionGroup for Halt, SystemExit escapes the loop",
                         {},

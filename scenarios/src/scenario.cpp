@@ -6,7 +6,7 @@
 
 namespace corosim::scenarios {
 
-std::int64_t Context::get(std::string_view name) const {
+std::int64_t ScenarioArgs::get(std::string_view name) const {
     if (auto it = params.find(std::string(name)); it != params.end()) return it->second;
     throw std::invalid_argument("scenario asked for unknown parameter '" + std::string(name) + "'");
 }

@@ -178,7 +178,7 @@ Handle Loop::call_soon(std::function<void()> fn, std::string name) {
     return Handle(this, slot, handles_[slot].gen);
 }
 
-Handle Loop::call_later(Nanos delay, std::function<void()> fn, std::string name) {
+Handle Loop::call_later(Duration delay, std::function<void()> fn, std::string name) {
     return call_at(now_ + delay, std::move(fn), std::move(name));
 }
 
@@ -418,7 +418,7 @@ void Loop::advance(Nanos d) {
     if (d > 0) now_ += d;
 }
 
-void blocking(Nanos d) { running_loop().advance(d); }
+void blocking(Duration d) { running_loop().advance(d); }
 
 void Loop::default_exception_handler(const ExceptionContext& context) {
     std::string text = "loop.error message=" + context.message;

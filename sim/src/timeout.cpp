@@ -14,7 +14,7 @@ struct Timeout::Shared {
 
 Timeout::Timeout(std::optional<Nanos> when) : s_(std::make_shared<Shared>()) { s_->when = when; }
 
-Timeout timeout(std::optional<Nanos> delay) {
+Timeout timeout(std::optional<Duration> delay) {
     if (!delay) return Timeout(std::nullopt);
     return Timeout(running_loop().time() + *delay);
 }

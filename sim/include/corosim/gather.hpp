@@ -159,7 +159,7 @@ void wait_teardown(WaitState& state, const std::vector<TaskBase*>& children);
 /// asyncio.wait(tasks, timeout=, return_when=); `tasks` must not be empty.
 template <class T>
 Coro<WaitResult<T>> wait(std::vector<Task<T>> tasks, ReturnWhen when = ReturnWhen::kAllCompleted,
-                         std::optional<Nanos> timeout = std::nullopt) {
+                         std::optional<Duration> timeout = std::nullopt) {
     if (tasks.empty()) throw ValueError("Set of Tasks/Futures is empty.");
     std::vector<TaskBase*> children;
     for (const auto& t : tasks) children.push_back(t.state());

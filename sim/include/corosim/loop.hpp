@@ -89,7 +89,7 @@ public:
     /// (contextvars.copy_context()) and `fn` runs in that copy.
     Handle call_soon(std::function<void()> fn, std::string name = "callback()");
     /// asyncio's call_later: `call_at(time() + delay, fn)`.
-    Handle call_later(Nanos delay, std::function<void()> fn, std::string name = "callback()");
+    Handle call_later(Duration delay, std::function<void()> fn, std::string name = "callback()");
     /// asyncio's call_at: a timer in CPython's heap order (G2), even when `when` is now or past.
     Handle call_at(Nanos when, std::function<void()> fn, std::string name = "callback()");
 
@@ -109,7 +109,7 @@ public:
     void set_debug(bool enabled);
     bool debug() const noexcept { return debug_; }
     /// loop.slow_callback_duration (default 100 ms).
-    void set_slow_callback_duration(Nanos d) noexcept { slow_callback_duration_ = d; }
+    void set_slow_callback_duration(Duration d) noexcept { slow_callback_duration_ = d; }
     /// A blocking call inside the current callback: the virtual clock advances without yielding.
     void advance(Nanos d);
 
@@ -291,6 +291,6 @@ bool buggify(std::string_view site, std::uint32_t percent);
 
 /// A simulated blocking call (time.sleep in a coroutine): advances the running loop's virtual
 /// clock by `d` without yielding; timers falling due meanwhile fire late.
-void blocking(Nanos d);
+void blocking(Duration d);
 
 }  // namespace corosim

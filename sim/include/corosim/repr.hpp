@@ -1,5 +1,6 @@
 // repr.hpp: Python's repr for the values scenarios trace (SEMANTICS T): ints, bools as
-// True/False, strings quoted inside containers and raw at the top level, lists, None, exceptions.
+// True/False, floats as Python's float repr, strings quoted inside containers and raw at the top
+// level, lists, None, exceptions.
 #pragma once
 
 #include <concepts>
@@ -32,6 +33,11 @@ template <class T>
 struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
+// Named so that the compiler's note on the static_assert below shows the offending type.
+template <class T>
+struct NoPythonReprFor {
+    static constexpr bool value = false;
+};
 }  // namespace detail
 
 /// Python's repr of `v`: `'x'` for strings, `[1, 2]` for vectors, `True`, `None`, `ValueError('a')`.
@@ -41,6 +47,8 @@ std::string py_repr(const T& v) {
         return v ? "True" : "False";
     } else if constexpr (std::is_integral_v<T>) {
         return std::to_string(v);
+    } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+        return py_float_repr(static_cast<double>(v));  // the shortest round-trip digits, as Python
     } else if constexpr (std::is_same_v<T, NoneType> || std::is_same_v<T, std::nullptr_t>) {
         return "None";
     } else if constexpr (requires { { v.repr() } -> std::convertible_to<std::string>; }) {
@@ -61,7 +69,10 @@ std::string py_repr(const T& v) {
         }
         return out + "]";
     } else {
-        static_assert(sizeof(T) == 0, "py_repr: no Python repr for this type");
+        static_assert(detail::NoPythonReprFor<T>::value,
+                      "trace()/py_repr(): no Python repr for this value's type (it is the T of "
+                      "NoPythonReprFor<T> in this diagnostic): trace ints, bools, doubles, strings, None, exceptions, std::optional or "
+                      "std::vector of those, or give the type a `std::string repr() const` member");
     }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <coroutine>
+#include <type_traits>
 
 #include "corosim/future.hpp"
 #include "corosim/task.hpp"
@@ -39,7 +40,13 @@ private:
     Handle timer_;
 };
 
-/// asyncio.sleep(delay) with delay in virtual nanoseconds; sleep(0) yields once.
-inline SleepAwaiter sleep(Nanos delay) noexcept { return SleepAwaiter(delay); }
+/// asyncio.sleep(delay): any Duration (`sleep(20ms)`, `sleep(millis(20))`); sleep(0) yields once.
+/// A template so that under `using namespace corosim` a call like `sleep(0)` is an exact match
+/// and wins over POSIX `::sleep(unsigned)`, which needs a conversion.
+template <class D>
+    requires std::is_constructible_v<Duration, const D&>
+SleepAwaiter sleep(const D& delay) noexcept {
+    return SleepAwaiter(Duration(delay));
+}
 
 }  // namespace corosim

@@ -43,7 +43,7 @@ private:
 };
 
 /// asyncio.timeout(delay): a Timeout at now + delay (none: no deadline).
-Timeout timeout(std::optional<Nanos> delay);
+Timeout timeout(std::optional<Duration> delay);
 /// asyncio.timeout_at(when).
 Timeout timeout_at(std::optional<Nanos> when);
 
@@ -100,7 +100,7 @@ Coro<typename H::State::value_type> wait_for_expired(H fut) {
 
 /// wait_for on a Task or Future: `async with timeout(t): return await fut` (3.12+; C7).
 template <class H>
-Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Nanos> delay) {
+Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Duration> delay) {
     using T = typename H::State::value_type;
     if (delay && *delay <= 0) {
         if constexpr (std::is_void_v<T>) {
@@ -121,7 +121,7 @@ Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Nanos> 
 /// the coroutine in a new task (it consumes a Task-N number), which is cancelled before its
 /// first step: TimeoutError from its CancelledError, and the coroutine never runs (C7).
 template <class T>
-Coro<T> wait_for(Coro<T> aw, std::optional<Nanos> delay) {
+Coro<T> wait_for(Coro<T> aw, std::optional<Duration> delay) {
     if (delay && *delay <= 0) {
         // ensure_future(coro) happens when wait_for's body runs, as in Python.
         Task<T> t = create_task(std::move(aw));
@@ -139,13 +139,13 @@ Coro<T> wait_for(Coro<T> aw, std::optional<Nanos> delay) {
 
 /// asyncio.wait_for on a task: a timeout <= 0 cancels it unless it is done.
 template <class T>
-Coro<T> wait_for(Task<T> aw, std::optional<Nanos> delay) {
+Coro<T> wait_for(Task<T> aw, std::optional<Duration> delay) {
     return detail::wait_for_handle(std::move(aw), delay);
 }
 
 /// asyncio.wait_for on a future: a timeout <= 0 cancels it unless it is done.
 template <class T>
-Coro<T> wait_for(Future<T> aw, std::optional<Nanos> delay) {
+Coro<T> wait_for(Future<T> aw, std::optional<Duration> delay) {
     return detail::wait_for_handle(std::move(aw), delay);
 }
 

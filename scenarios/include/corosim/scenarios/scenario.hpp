@@ -28,12 +28,16 @@ struct ParamSpec {
 using Params = std::map<std::string, std::int64_t>;
 
 /// What a scenario's factory receives.
-struct Context {
+struct ScenarioArgs {
     Params params;
     std::uint64_t seed = 0;  ///< the run's seed, for scenarios that draw their own data
     /// The value of parameter `name` (the default when absent).
     std::int64_t get(std::string_view name) const;
 };
+
+/// The old name of ScenarioArgs, kept for existing code. It collides with corosim::Context
+/// (contextvars.Context) when both namespaces are opened: new code names ScenarioArgs.
+using Context = ScenarioArgs;
 
 /// A registered scenario.
 struct Scenario {
@@ -41,7 +45,7 @@ struct Scenario {
     std::string family;
     std::string description;
     std::vector<ParamSpec> params;
-    std::function<Coro<void>(const Context&)> make;
+    std::function<Coro<void>(const ScenarioArgs&)> make;
     bool planted = false;  ///< a deliberately buggy scenario (excluded from --all)
     /// The outcome this scenario is meant to end with, e.g. kError for one whose main ends with
     /// an exception as its Python twin does; a run with that outcome passes.
