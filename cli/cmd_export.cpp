@@ -18,15 +18,18 @@ struct ExportOptions {
 
 int run_export(const ExportOptions& opt) {
     if (opt.format != "chrome") throw UsageError("--format takes 'chrome', got '" + opt.format + "'");
-    checker::Store store(opt.db, /*create=*/false);
+    checker::Store store(opt.db, checker::Store::kReadOnly);
     const auto stored = store.run(opt.run);
     if (!stored) throw UsageError("no run " + std::to_string(opt.run) + " in '" + opt.db + "'");
     std::vector<checker::StoredEvent> events = store.events(opt.run);
     if (events.empty()) {
         // Passing runs are stored without events (unless --record all): re-run it for them.
-        if (stored->outcome == "crash") throw UsageError("run " + std::to_string(opt.run) + " crashed and has no events");
+        if (stored->outcome == "crash" || stored->outcome == "hang" || stored->outcome == "oom") {
+            throw UsageError("run " + std::to_string(opt.run) + " ended with " + stored->outcome + " and has no events");
+        }
         const auto report = checker::replay(find_scenario(stored->spec.scenario), *stored, {});
-        events = checker::stored_events(report.result.trace);
+        if (!report.ended.empty()) throw UsageError("run " + std::to_string(opt.run) + ": " + report.why);
+        events = report.result.events;
     }
     const std::string text = reports::chrome_trace(*stored, events);
     if (opt.out.empty() || opt.out == "-") {

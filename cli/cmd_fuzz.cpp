@@ -23,17 +23,19 @@ struct FuzzOptions {
     bool all = false;
     bool include_planted = false;
     std::vector<std::string> scenarios;
-    std::uint64_t runs = 0;
+    std::string runs;
     std::string time;
-    std::uint64_t seed = 1;
+    std::string seed = "1";
     std::string db = "corosim.db";
     std::string record = "failures";
     std::vector<std::string> policies;
     std::string shard;
+    std::string jobs_text = "1";
     unsigned jobs = 1;
     std::string junit;
     bool no_shrink = false;
     std::string timeout;
+    std::string max_memory;
     std::string resume;       // a campaign id, or "" for the newest
     bool resuming = false;
     std::vector<std::string> shaping;  // campaign-shaping options given (refused with --resume)
@@ -60,19 +62,6 @@ void install_stop_handlers() {
     sa.sa_flags = 0;  // no SA_RESTART: poll() in the dispatcher returns at once
     ::sigaction(SIGINT, &sa, nullptr);
     ::sigaction(SIGTERM, &sa, nullptr);
-}
-
-// "60s", "5m", "500ms", "1h" -> milliseconds.
-std::chrono::milliseconds parse_duration(const std::string& text) {
-    std::uint64_t n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    const std::string unit(end, text.data() + text.size());
-    if (ec != std::errc() || end == text.data()) throw UsageError("--time wants a duration like 60s, 5m or 500ms, got '" + text + "'");
-    if (unit == "ms") return std::chrono::milliseconds(n);
-    if (unit == "s" || unit.empty()) return std::chrono::seconds(n);
-    if (unit == "m") return std::chrono::minutes(n);
-    if (unit == "h") return std::chrono::hours(n);
-    throw UsageError("--time wants a duration like 60s, 5m or 500ms, got '" + text + "'");
 }
 
 // "I/N" with 0 <= I < N.
@@ -131,15 +120,16 @@ private:
 
 checker::CampaignOptions campaign_options(const FuzzOptions& opt) {
     checker::CampaignOptions copt;
-    copt.seed_base = opt.seed;
+    copt.seed_base = parse_u64("--seed", opt.seed);
     if (opt.record != "none" && opt.record != "failures" && opt.record != "all") {
         throw UsageError("--record takes 'none', 'failures' or 'all', got '" + opt.record + "'");
     }
     copt.record_all = opt.record == "all";
     copt.store_passing = opt.record != "none";
-    if (!opt.time.empty()) copt.time_budget = parse_duration(opt.time);
-    if (!opt.timeout.empty()) copt.run_timeout = parse_duration(opt.timeout);
-    copt.runs = opt.runs != 0 ? opt.runs : (copt.time_budget ? UINT64_MAX / 2 : 100);
+    if (!opt.time.empty()) copt.time_budget = parse_duration("--time", opt.time);
+    if (!opt.timeout.empty()) copt.run_timeout = parse_duration("--timeout", opt.timeout);
+    if (!opt.max_memory.empty()) copt.max_memory_mb = parse_megabytes("--max-memory", opt.max_memory);
+    copt.runs = !opt.runs.empty() ? parse_u64("--runs", opt.runs, 1) : (copt.time_budget ? UINT64_MAX / 2 : 100);
     if (!opt.shard.empty()) std::tie(copt.shard_index, copt.shard_count) = parse_shard(opt.shard);
     copt.shrink = !opt.no_shrink;
     copt.stop_at_first_failure = opt.stop_at_first_failure;
@@ -202,8 +192,10 @@ std::string resume_command(const FuzzOptions& opt, std::int64_t campaign) {
     return cmd;
 }
 
-int run_fuzz(const FuzzOptions& opt) {
-    if (opt.jobs == 0 || opt.jobs > 256) throw UsageError("--jobs wants 1..256, got " + std::to_string(opt.jobs));
+int run_fuzz(FuzzOptions& opt) {
+    const std::uint64_t jobs = parse_u64("--jobs", opt.jobs_text, 1);
+    if (jobs > 256) throw UsageError("--jobs wants 1..256, got '" + opt.jobs_text + "'");
+    opt.jobs = static_cast<unsigned>(jobs);
     checker::CampaignOptions copt;
     if (!opt.resuming) copt = campaign_options(opt);
     // Checked before the campaign: a bad path must not cost a whole campaign.
@@ -242,7 +234,7 @@ int run_fuzz(const FuzzOptions& opt) {
     // reproduces it without the store; the shrunk run's line is the one to debug.
     const bool colour = colour_on(STDOUT_FILENO);
     for (const auto& f : result.failures) {
-        std::cout << paint("FAIL", "1;31", colour) << " " << f.scenario << ": " << checker::failure_headline(f.outcome, f.message) << " ("
+        std::cout << paint("FAIL", "1;31", colour) << " " << f.scenario << ": " << terminal_text(checker::failure_headline(f.outcome, f.message)) << " ("
                   << f.occurrences << (f.occurrences == 1 ? " run" : " runs") << ")\n";
         if (const auto first = store.run(f.run_id)) {
             std::cout << "  reproduce: " << paint(checker::repro_command(first->spec), "1", colour) << "\n";
@@ -287,12 +279,13 @@ Command add_fuzz(CLI::App& app) {
                     "What is stored: none (failing runs only), failures (every run, events of failures), all (every run with events)");
     sub->add_option("--policies", opt->policies, "Policy rotation (default fifo,random,pct:2,random+jitter+buggify,random,pct:3)")->delimiter(',');
     sub->add_option("--shard", opt->shard, "Run shard I of N of the seed space, e.g. 0/4");
-    sub->add_option("--jobs", opt->jobs, "Worker processes (results identical to --jobs 1)");
+    sub->add_option("--jobs", opt->jobs_text, "Worker processes (results identical to --jobs 1)");
     sub->add_option("--junit", opt->junit, "Write a JUnit XML report here");
     sub->add_flag("--no-shrink", opt->no_shrink, "Do not shrink failures");
     sub->add_flag("--stop-at-first-failure", opt->stop_at_first_failure,
                   "Stop fuzzing a scenario at its first failure (the others go on)");
     sub->add_option("--timeout", opt->timeout, "Wall-clock limit per run, e.g. 20s (default): outcome hang");
+    sub->add_option("--max-memory", opt->max_memory, "Address-space limit per run, e.g. 512M or 2G: outcome oom");
     auto* resume = sub->add_option("--resume", opt->resume,
                                    "Continue campaign ID of --db (default: the newest) where it stopped")
                        ->expected(0, 1);
@@ -300,7 +293,7 @@ Command add_fuzz(CLI::App& app) {
                 opt->resuming = resume->count() > 0;
                 for (const char* name : {"--all", "--include-planted", "--scenario", "--runs", "--time", "--seed",
                                          "--record", "--policies", "--shard", "--no-shrink", "--timeout",
-                                         "--stop-at-first-failure"}) {
+                                         "--max-memory", "--stop-at-first-failure"}) {
                     if (sub->count(name) > 0) opt->shaping.emplace_back(name);
                 }
                 return run_fuzz(*opt);

@@ -13,9 +13,13 @@ struct MergeOptions {
 };
 
 int run_merge(const MergeOptions& opt) {
-    checker::Store out(opt.out);
+    // Every input is checked (a corosim store, intact) before the output is touched.
     for (const auto& in : opt.inputs) {
         if (in == opt.out) throw UsageError("cannot merge '" + in + "' into itself");
+        checker::Store check(in, checker::Store::kReadOnly);
+    }
+    checker::Store out(opt.out);
+    for (const auto& in : opt.inputs) {
         const auto [copied, skipped] = out.merge_from(in);
         std::cout << in << ": " << copied << " runs copied, " << skipped << " already present\n";
     }

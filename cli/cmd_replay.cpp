@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "corosim/checker/campaign.hpp"
 #include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
 
@@ -10,46 +11,69 @@ namespace corosim::cli {
 namespace {
 struct ReplayOptions {
     std::string db;
-    std::int64_t run = 0;
+    std::string run;
     std::string trace;  // "", "summary" or "full"
+    std::string timeout = "60s";
+    std::string max_memory;
 };
 
-int run_replay(const ReplayOptions& opt) {
-    checker::Store store(opt.db, /*create=*/false);
-    const auto stored = store.run(opt.run);
-    if (!stored) throw UsageError("no run " + std::to_string(opt.run) + " in '" + opt.db + "'");
-    const scenarios::Scenario& scenario = find_scenario(stored->spec.scenario);
-    const auto events = store.events(opt.run);
-    const checker::ReplayReport report = checker::replay(scenario, *stored, events);
-    if (report.other_version) {
-        std::cerr << "corosim: warning: run " << opt.run << " was stored by corosim " << stored->harness_version
-                  << ", this is " << checker::harness_version() << "\n";
+// The memory limit a stored oom ran under (its campaign's), so it can run out again.
+std::uint64_t campaign_memory_limit(checker::Store& store, const checker::StoredRun& run) {
+    const auto campaign = store.campaign(run.campaign);
+    if (!campaign || campaign->options.empty()) return 0;
+    try {
+        return checker::parse_campaign_options(campaign->options, scenarios::all_scenarios()).max_memory_mb;
+    } catch (const std::invalid_argument&) {
+        return 0;
     }
+}
+
+int run_replay(const ReplayOptions& opt) {
+    const std::int64_t id = static_cast<std::int64_t>(parse_u64("--run", opt.run, 1));
     if (!opt.trace.empty() && opt.trace != "summary" && opt.trace != "full") {
         throw UsageError("--trace takes 'summary' or 'full', got '" + opt.trace + "'");
     }
-    if (!opt.trace.empty()) std::cout << report.result.trace.render_all(opt.trace == "full");
-    const std::string what = "run " + std::to_string(opt.run) + " (" + stored->spec.scenario + " seed=" +
-                             std::to_string(stored->spec.seed) + " policy=" + stored->spec.policy + ")";
+    checker::ChildLimits limits;
+    limits.timeout = parse_duration("--timeout", opt.timeout);
+    if (!opt.max_memory.empty()) limits.max_memory_mb = parse_megabytes("--max-memory", opt.max_memory);
+    checker::Store store(opt.db, checker::Store::kReadOnly);
+    const auto stored = store.run(id);
+    if (!stored) throw UsageError("no run " + std::to_string(id) + " in '" + opt.db + "'");
+    const scenarios::Scenario& scenario = find_scenario(stored->spec.scenario);
+    if (stored->outcome == "oom" && opt.max_memory.empty()) limits.max_memory_mb = campaign_memory_limit(store, *stored);
+    const auto events = store.events(id);
+    checker::ReplayReport report;
+    try {
+        checker::validate_stored(scenario, *stored);
+        report = checker::replay(scenario, *stored, events, limits, opt.trace == "full");
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string(e.what()) + " in '" + opt.db + "'");
+    }
+    if (report.other_version) {
+        std::cerr << "corosim: warning: run " << id << " was stored by corosim " << terminal_text(stored->harness_version)
+                  << ", this is " << checker::harness_version() << "\n";
+    }
+    if (!opt.trace.empty()) std::cout << report.trace_text;
+    const std::string what = "run " + std::to_string(id) + " (" + stored->spec.scenario + " seed=" +
+                             std::to_string(stored->spec.seed) + " policy=" + terminal_text(stored->spec.policy) + ")";
     if (report.crashed) {
-        std::cout << "reproduced " << what << ": the run crashes again (" << stored->message << ")\n";
+        std::cout << "reproduced " << what << ": the run ends with " << report.ended << " again ("
+                  << terminal_text(report.why) << ")\n";
         return kExitOk;
     }
     if (report.reproduced) {
         std::cout << "reproduced " << what << ": "
                   << (report.compared_events ? std::to_string(events.size()) + " events identical, " : "")
-                  << "hash " << report.new_hash << ", outcome " << outcome_name(report.result.outcome);
-        if (!report.result.message.empty()) std::cout << " (" << report.result.message << ")";
+                  << "hash " << report.new_hash << ", outcome " << report.result.outcome;
+        if (!report.result.message.empty()) std::cout << " (" << terminal_text(report.result.message) << ")";
         std::cout << "\n";
         if (stored->outcome != "pass") std::cout << "  reproduce without the store: " << checker::repro_command(stored->spec) << "\n";
         return kExitOk;
     }
-    std::cout << "diverged " << what << ": stored hash " << stored->trace_hash << ", new hash " << report.new_hash
-              << "\n";
-    if (report.divergence) {
-        std::cout << "first difference at event " << *report.divergence << " (- stored, + new):\n";
-        for (const auto& line : report.context) std::cout << line << "\n";
-    }
+    std::cout << "diverged " << what << ": stored hash " << terminal_text(stored->trace_hash) << ", new hash "
+              << (report.new_hash.empty() ? "none" : report.new_hash) << "\n";
+    if (report.divergence) std::cout << "first difference at event " << *report.divergence << " (- stored, + new):\n";
+    for (const auto& line : report.context) std::cout << terminal_text(line) << "\n";
     return kExitFailures;
 }
 }  // namespace
@@ -60,6 +84,9 @@ Command add_replay(CLI::App& app) {
     sub->add_option("--db", opt->db, "Trace database")->required()->check(CLI::ExistingFile);
     sub->add_option("--run", opt->run, "Run id")->required();
     sub->add_flag("--trace{summary}", opt->trace, "Also print the new run's trace: --trace or --trace=full");
+    sub->add_option("--timeout", opt->timeout, "Wall-clock limit of the re-run (default 60s)");
+    sub->add_option("--max-memory", opt->max_memory,
+                    "Address-space limit of the re-run, e.g. 512M (default: none, or a stored oom's campaign limit)");
     return {sub, [opt] { return run_replay(*opt); }};
 }
 

@@ -14,23 +14,33 @@ struct ReportOptions {
     std::string db;
     std::string out;
     std::string format = "md";
-    std::int64_t campaign = 0;
+    std::string campaign;
 };
 
 int run_report(const ReportOptions& opt) {
     if (opt.format != "md" && opt.format != "junit" && opt.format != "html") {
         throw UsageError("--format takes 'md', 'junit' or 'html', got '" + opt.format + "'");
     }
-    checker::Store store(opt.db, /*create=*/false);
-    const std::string text = opt.format == "junit"  ? reports::junit_xml(store, opt.db, opt.campaign)
-                             : opt.format == "html" ? reports::html_report(store, opt.db, opt.campaign)
-                                                    : reports::markdown_summary(store, opt.db, opt.campaign);
+    const auto campaign =
+        opt.campaign.empty() ? std::int64_t{0} : static_cast<std::int64_t>(parse_u64("--campaign", opt.campaign, 1));
+    std::ofstream f;
+    if (!opt.out.empty()) {
+        f.open(opt.out);
+        if (!f) throw UsageError("cannot write report '" + opt.out + "'");
+    }
+    checker::Store store(opt.db, checker::Store::kReadOnly);
+    if (campaign != 0 && !store.campaign(campaign)) {
+        throw UsageError("no campaign " + opt.campaign + " in '" + opt.db + "'");
+    }
+    const std::string text = opt.format == "junit"  ? reports::junit_xml(store, opt.db, campaign)
+                             : opt.format == "html" ? reports::html_report(store, opt.db, campaign)
+                                                    : reports::markdown_summary(store, opt.db, campaign);
     if (opt.out.empty()) {
         std::cout << text;
         return kExitOk;
     }
-    std::ofstream f(opt.out);
     f << text;
+    f.close();
     if (!f) throw UsageError("cannot write report '" + opt.out + "'");
     std::cout << "report written to " << opt.out << "\n";
     return kExitOk;

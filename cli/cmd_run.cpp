@@ -21,7 +21,7 @@ namespace corosim::cli {
 namespace {
 struct RunOptions {
     std::string scenario;
-    std::uint64_t seed = 0;
+    std::string seed = "0";
     std::string policy = "fifo";
     std::vector<std::string> params;
     std::string trace;  // "", "summary" or "full"
@@ -29,7 +29,9 @@ struct RunOptions {
     std::string choices;
     bool json = false;
     bool inline_run = false;
-    std::uint64_t max_steps = 5'000'000;
+    std::string max_steps = "5000000";
+    std::string timeout = "60s";
+    std::string max_memory;
 };
 
 std::vector<std::uint32_t> parse_choices(const std::string& text) {
@@ -53,8 +55,11 @@ int run_run(const RunOptions& opt) {
     const scenarios::Scenario& scenario = find_scenario(opt.scenario);
     checker::RunSpec spec;
     spec.scenario = scenario.name;
-    spec.seed = opt.seed;
-    spec.max_steps = opt.max_steps;
+    spec.seed = parse_u64("--seed", opt.seed);
+    spec.max_steps = parse_u64("--max-steps", opt.max_steps, 1);
+    checker::ChildLimits limits;
+    limits.timeout = parse_duration("--timeout", opt.timeout);
+    if (!opt.max_memory.empty()) limits.max_memory_mb = parse_megabytes("--max-memory", opt.max_memory);
     try {
         spec.policy = sched::parse_policy(opt.policy).str();
         spec.params = scenario.defaults();
@@ -84,14 +89,16 @@ int run_run(const RunOptions& opt) {
         const RunResult r = checker::run_spec(scenario, spec);
         result = checker::make_report(r, spec.level == TraceLevel::kFull);
         trace_text = r.trace.render_all(opt.trace == "full");
-    } else if (auto child = checker::run_spec_in_child(scenario, spec, opt.trace == "full", std::chrono::hours(24))) {
-        // By default the run happens in a child process, so a scenario that aborts or takes a
-        // signal is reported (outcome crash, exit 1) instead of taking the CLI down.
-        result = std::move(child->report);
-        trace_text = std::move(child->trace_text);
+    } else if (auto child = checker::run_spec_in_child(scenario, spec, opt.trace == "full", limits);
+               child.end == checker::ChildEnd::kOk) {
+        // By default the run happens in a child process, so a scenario that aborts, takes a
+        // signal, never yields or exhausts its memory is reported (outcome crash, hang or oom,
+        // exit 1) instead of taking the CLI down or waiting forever.
+        result = std::move(child.report);
+        trace_text = std::move(child.trace_text);
     } else {
-        result.outcome = "crash";
-        result.message = "the scenario crashed the run (signal or abort)";
+        result.outcome = checker::child_end_outcome(child.end);
+        result.message = child.why;
     }
     std::int64_t run_id = 0;
     if (!opt.db.empty()) {
@@ -130,7 +137,7 @@ int run_run(const RunOptions& opt) {
         os << paint(result.outcome, passed ? "32" : "1;31", colour) << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
            << " steps=" << result.steps << " vtime_ns=" << result.vtime << " hash=" << hash;
         if (run_id != 0) os << " run_id=" << run_id;
-        if (!result.message.empty()) os << "\n  " << result.message;
+        if (!result.message.empty()) os << "\n  " << terminal_text(result.message);
         os << "\n";
         if (!passed) {
             os << "  reproduce: " << paint(checker::repro_command(spec), "1", colour) << "\n";
@@ -151,6 +158,8 @@ Command add_run(CLI::App& app) {
     sub->add_option("--db", opt->db, "Store the run (with its events) in this SQLite file");
     sub->add_option("--choices", opt->choices, "Force a choice sequence (comma-separated), as replay does");
     sub->add_option("--max-steps", opt->max_steps, "Livelock budget in loop callbacks");
+    sub->add_option("--timeout", opt->timeout, "Wall-clock limit of the run (default 60s): outcome hang");
+    sub->add_option("--max-memory", opt->max_memory, "Address-space limit of the run, e.g. 512M: outcome oom");
     sub->add_flag("--json", opt->json, "Print the verdict as one JSON object");
     sub->add_flag("--inline", opt->inline_run, "Run in this process (no child), so a debugger's breakpoints fire");
     return {sub, [opt] { return run_run(*opt); }};

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -48,5 +50,16 @@ bool colour_on(int fd);
 
 /// `text` in the SGR colour `code` ("31" red, "32" green, "2" dim) when `on`, else as it is.
 std::string paint(std::string_view text, const char* code, bool on);
+
+/// A non-negative decimal integer given to `flag`; UsageError naming both otherwise.
+std::uint64_t parse_u64(std::string_view flag, const std::string& text, std::uint64_t min = 0);
+/// A positive duration like 60s, 5m, 500ms, 1h (bare digits: seconds), at most a year.
+std::chrono::milliseconds parse_duration(std::string_view flag, const std::string& text);
+/// A positive size in MiB like 512M, 2G (bare digits: MiB).
+std::uint64_t parse_megabytes(std::string_view flag, const std::string& text);
+
+/// `s` safe for a terminal: control characters (escape sequences, carriage returns, newlines)
+/// shown as \n, \t or \xNN, so a stored message cannot rewrite the screen or fake a line.
+std::string terminal_text(std::string_view s);
 
 }  // namespace corosim::cli

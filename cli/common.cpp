@@ -1,6 +1,11 @@
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "commands.hpp"
 
@@ -9,9 +14,96 @@ namespace corosim::cli {
 const scenarios::Scenario& find_scenario(std::string_view name) {
     const auto& reg = scenarios::all_scenarios();
     if (const auto* s = reg.find(name)) return *s;
-    std::string known;
-    for (const auto& [n, s] : reg.all()) known += (known.empty() ? "" : ", ") + n;
-    throw UsageError("unknown scenario '" + std::string(name) + "' (known: " + known + ")");
+    // The three closest names by edit distance, not the whole (long) list.
+    const auto distance = [](std::string_view a, std::string_view b) {
+        std::vector<std::size_t> row(b.size() + 1);
+        for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            std::size_t diag = row[0];
+            row[0] = i;
+            for (std::size_t j = 1; j <= b.size(); ++j) {
+                const std::size_t up = row[j];
+                row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+                diag = up;
+            }
+        }
+        return row[b.size()];
+    };
+    std::vector<std::pair<std::size_t, std::string>> ranked;
+    for (const auto& [n, s] : reg.all()) ranked.emplace_back(distance(name, n), n);
+    std::sort(ranked.begin(), ranked.end());
+    std::string close;
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, ranked.size()); ++i) {
+        close += (close.empty() ? "" : ", ") + ranked[i].second;
+    }
+    throw UsageError("unknown scenario '" + std::string(name) + "' (did you mean " + close +
+                     "? `corosim list` shows all)");
+}
+
+std::uint64_t parse_u64(std::string_view flag, const std::string& text, std::uint64_t min) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) || ec != std::errc() ||
+        end != text.data() + text.size() || v < min) {
+        throw UsageError(std::string(flag) + " wants an integer from " + std::to_string(min) + " to " +
+                         std::to_string(UINT64_MAX) + ", got '" + text + "'");
+    }
+    return v;
+}
+
+std::chrono::milliseconds parse_duration(std::string_view flag, const std::string& text) {
+    const auto bad = [&] {
+        return UsageError(std::string(flag) + " wants a duration from 1ms to 365d like 60s, 5m, 500ms or 1h, got '" +
+                          text + "'");
+    };
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) || ec != std::errc()) throw bad();
+    const std::string unit(end, text.data() + text.size());
+    std::uint64_t scale = 0;
+    if (unit == "ms") scale = 1;
+    if (unit == "s" || unit.empty()) scale = 1000;
+    if (unit == "m") scale = 60'000;
+    if (unit == "h") scale = 3'600'000;
+    if (unit == "d") scale = 86'400'000;
+    constexpr std::uint64_t kYear = 365ULL * 86'400'000;
+    if (scale == 0 || n == 0 || n > kYear / scale) throw bad();
+    return std::chrono::milliseconds(static_cast<std::int64_t>(n * scale));
+}
+
+std::uint64_t parse_megabytes(std::string_view flag, const std::string& text) {
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    const std::string unit(end, text.data() + text.size());
+    std::uint64_t scale = 0;
+    if (unit.empty() || unit == "M" || unit == "MB" || unit == "MiB") scale = 1;
+    if (unit == "G" || unit == "GB" || unit == "GiB") scale = 1024;
+    constexpr std::uint64_t kMax = 1ULL << 30;  // 1 PiB in MiB: beyond any machine
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) || ec != std::errc() || scale == 0 || n == 0 ||
+        n > kMax / scale) {
+        throw UsageError(std::string(flag) + " wants a size like 512M or 2G, got '" + text + "'");
+    }
+    return n * scale;
+}
+
+std::string terminal_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (u < 0x20 || u == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 
 bool colour_on(int fd) {

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-        std::cerr << "corosim: unknown command '" << argv[1]
+        std::cerr << "corosim: unknown command '" << terminal_text(argv[1])
                   << "' (list, run, fuzz, replay, explore, report, merge, export)\n";
         return kExitUsage;
     }
@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-        std::cerr << "corosim: " << e.what() << "\n";
+        std::cerr << "corosim: " << terminal_text(e.what()) << "\n";
         return kExitUsage;
     }
     try {
@@ -40,13 +40,13 @@ int main(int argc, char** argv) {
         }
         return kExitUsage;
     } catch (const UsageError& e) {
-        std::cerr << "corosim: " << e.what() << "\n";
+        std::cerr << "corosim: " << terminal_text(e.what()) << "\n";
         return kExitUsage;
     } catch (const corosim::checker::StoreError& e) {
-        std::cerr << "corosim: " << e.what() << "\n";
+        std::cerr << "corosim: " << terminal_text(e.what()) << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {
-        std::cerr << "corosim: internal error: " << e.what() << "\n";
+        std::cerr << "corosim: internal error: " << terminal_text(e.what()) << "\n";
         return kExitInternal;
     }
 }

@@ -98,7 +98,10 @@ constexpr std::uint64_t kRound = 2048;  // runs per scenario per round (one stor
 
 std::optional<ShrinkResult> shrink_isolated(const scenarios::Scenario& scenario, const RunSpec& spec,
                                             const CampaignOptions& options) {
-    const auto bytes = run_in_child(
+    ChildLimits limits;
+    limits.timeout = options.run_timeout * 10;
+    limits.max_memory_mb = options.max_memory_mb;
+    const ChildResult child = run_child(
         [&] {
             const ShrinkResult r = shrink(scenario, spec, options.shrink_budget);
             std::string out;
@@ -106,12 +109,12 @@ std::optional<ShrinkResult> shrink_isolated(const scenarios::Scenario& scenario,
             encode_report(r.report, out);
             return out;
         },
-        options.run_timeout * 10);
-    if (!bytes) return std::nullopt;
+        limits);
+    if (child.end != ChildEnd::kOk) return std::nullopt;
     std::size_t pos = 0;
     ShrinkResult r;
-    r.spec = decode_spec(*bytes, pos);
-    r.report = decode_report(*bytes, pos);
+    r.spec = decode_spec(child.bytes, pos);
+    r.report = decode_report(child.bytes, pos);
     return r;
 }
 }  // namespace
@@ -270,6 +273,7 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     IsolationOptions iso;
     iso.jobs = options.jobs;
     iso.run_timeout = options.run_timeout;
+    iso.max_memory_mb = options.max_memory_mb;
     iso.before_fork = [&] { committer.flush(at); };
     const auto shrink_queued = [&] {
         // Each in a child process: a candidate may crash too. Left for a resume when stopped.

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <new>
 #include <stdexcept>
 
 namespace corosim::checker {
@@ -40,6 +42,41 @@ void become_child_of(pid_t parent) {
     ::signal(SIGINT, SIG_IGN);
     ::signal(SIGTERM, SIG_IGN);
 }
+
+const char* child_end_outcome(ChildEnd end) {
+    switch (end) {
+        case ChildEnd::kOk: return "pass";
+        case ChildEnd::kCrash: return "crash";
+        case ChildEnd::kHang: return "hang";
+        case ChildEnd::kOom: return "oom";
+    }
+    return "crash";
+}
+
+namespace {
+// The exit status of a child whose allocation failed under its memory limit. A failed `new`
+// ends the process at once (the new-handler), so a scenario that swallows std::bad_alloc
+// cannot turn it into a hang or a wrong verdict.
+constexpr int kOomStatus = 86;
+
+[[noreturn]] void out_of_memory() noexcept { ::_exit(kOomStatus); }
+
+void limit_memory(std::uint64_t mb) {
+    if (mb == 0) return;
+    const rlim_t bytes = static_cast<rlim_t>(mb) * 1024 * 1024;
+    const rlimit limit{bytes, bytes};
+    ::setrlimit(RLIMIT_AS, &limit);
+    std::set_new_handler(out_of_memory);
+}
+
+std::string memory_text(std::uint64_t mb) {
+    return "out of memory: an allocation failed under --max-memory " + std::to_string(mb) + "M";
+}
+
+std::string timeout_text(std::chrono::milliseconds t) {
+    return "hang: no result within " + std::to_string(t.count()) + " ms (--timeout)";
+}
+}  // namespace
 
 namespace {
 
@@ -90,6 +127,8 @@ std::string signal_text(int status) {
             std::string payload;
             try {
                 encode_report(execute_item(items[id]), payload);
+            } catch (const std::bad_alloc&) {
+                out_of_memory();
             } catch (const std::exception& e) {
                 RunReport rep;
                 rep.outcome = "error";
@@ -122,6 +161,7 @@ Worker spawn(const std::vector<WorkItem>& items, const std::vector<Worker>& othe
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         become_child_of(parent);
+        limit_memory(options.max_memory_mb);
         ::close(cmd[1]);
         ::close(res[0]);
         for (const Worker& w : others) {
@@ -196,13 +236,22 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
     // A worker died or hung with `w.in_flight` outstanding: the first of them is the culprit;
     // the rest go back to be re-dispatched (in order, to a fresh worker).
     std::deque<std::uint64_t> retry;
-    const auto fail_worker = [&](Worker& w, const std::string& why, bool hung) {
+    // `status` is the worker's wait status; none: it was killed for silence.
+    const auto fail_worker = [&](Worker& w, std::optional<int> status) {
         if (!w.in_flight.empty()) {
             const std::uint64_t culprit = w.in_flight.front();
             w.in_flight.pop_front();
             RunReport rep;
-            rep.outcome = hung ? "livelock" : "crash";
-            rep.message = hung ? "hang: no progress for " + std::to_string(options.run_timeout.count()) + " ms" : why;
+            if (!status) {
+                rep.outcome = "hang";
+                rep.message = timeout_text(options.run_timeout);
+            } else if (WIFEXITED(*status) && WEXITSTATUS(*status) == kOomStatus) {
+                rep.outcome = "oom";
+                rep.message = memory_text(options.max_memory_mb);
+            } else {
+                rep.outcome = "crash";
+                rep.message = signal_text(*status);
+            }
             pending.emplace(culprit, std::move(rep));
             retry.insert(retry.end(), w.in_flight.begin(), w.in_flight.end());
             w.in_flight.clear();
@@ -256,7 +305,7 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
                 }
                 if (!ok) {
                     retire(w, true);
-                    fail_worker(w, signal_text(reap(w)), false);
+                    fail_worker(w, reap(w));
                     continue;
                 }
                 w.last_heard = now;
@@ -273,7 +322,7 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
             } else if (now - w.last_heard > options.run_timeout) {
                 retire(w, true);
                 reap(w);
-                fail_worker(w, "", true);
+                fail_worker(w, std::nullopt);
             }
         }
         deliver();
@@ -296,18 +345,27 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
     deliver();
 }
 
-std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout) {
+ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits& limits) {
+    ChildResult result;
+    result.end = ChildEnd::kCrash;
     int res[2];
-    if (::pipe(res) != 0) return std::nullopt;
+    if (::pipe(res) != 0) throw std::runtime_error("pipe failed");
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    if (pid < 0) return std::nullopt;
+    if (pid < 0) {
+        ::close(res[0]);
+        ::close(res[1]);
+        throw std::runtime_error("fork failed");
+    }
     if (pid == 0) {
         become_child_of(parent);
+        limit_memory(limits.max_memory_mb);
         ::close(res[0]);
         std::string out;
         try {
             out = fn();
+        } catch (const std::bad_alloc&) {
+            out_of_memory();
         } catch (...) {
             ::_exit(2);
         }
@@ -316,30 +374,63 @@ std::optional<std::string> run_in_child(const std::function<std::string()>& fn, 
         ::_exit(0);
     }
     ::close(res[1]);
-    pollfd fd{res[0], POLLIN, 0};
-    std::optional<std::string> result;
-    if (::poll(&fd, 1, static_cast<int>(timeout.count())) > 0) {
-        std::uint64_t n = 0;
-        std::string out;
-        if (read_all(res[0], &n, sizeof n)) {
-            out.resize(n);
-            if (read_all(res[0], out.data(), n)) result = std::move(out);
+    const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
+    bool timed_out = false;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            timed_out = true;
+            break;
         }
+        pollfd fd{res[0], POLLIN, 0};
+        const int ready = ::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1'000'000)));
+        if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+        if (ready > 0) {
+            std::uint64_t n = 0;
+            std::string out;
+            if (read_all(res[0], &n, sizeof n)) {
+                out.resize(n);
+                if (read_all(res[0], out.data(), n)) {
+                    result.end = ChildEnd::kOk;
+                    result.bytes = std::move(out);
+                }
+            }
+        }
+        break;
     }
     ::close(res[0]);
-    ::kill(pid, SIGKILL);
+    ::kill(pid, SIGKILL);  // a no-op on one that has exited: its status stays
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (result.end == ChildEnd::kOk) return result;
+    if (timed_out) {
+        result.end = ChildEnd::kHang;
+        result.why = timeout_text(limits.timeout);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == kOomStatus) {
+        result.end = ChildEnd::kOom;
+        result.why = memory_text(limits.max_memory_mb);
+    } else {
+        result.why = signal_text(status);
+    }
     return result;
+}
+
+std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout) {
+    ChildLimits limits;
+    limits.timeout = timeout;
+    ChildResult r = run_child(fn, limits);
+    if (r.end != ChildEnd::kOk) return std::nullopt;
+    return std::move(r.bytes);
 }
 
 }  // namespace corosim::checker
 
 namespace corosim::checker {
 
-std::optional<ChildRun> run_spec_in_child(const scenarios::Scenario& scenario, const RunSpec& spec, bool full_text,
-                                          std::chrono::milliseconds timeout) {
-    const auto bytes = run_in_child(
+ChildRun run_spec_in_child(const scenarios::Scenario& scenario, const RunSpec& spec, bool full_text,
+                           const ChildLimits& limits) {
+    const ChildResult child = run_child(
         [&] {
             const RunResult r = run_spec(scenario, spec);
             std::string out;
@@ -347,12 +438,14 @@ std::optional<ChildRun> run_spec_in_child(const scenarios::Scenario& scenario, c
             out += r.trace.render_all(full_text);  // the rest of the buffer is the text
             return out;
         },
-        timeout);
-    if (!bytes) return std::nullopt;
-    std::size_t pos = 0;
+        limits);
     ChildRun run;
-    run.report = decode_report(*bytes, pos);
-    run.trace_text = bytes->substr(pos);
+    run.end = child.end;
+    run.why = child.why;
+    if (child.end != ChildEnd::kOk) return run;
+    std::size_t pos = 0;
+    run.report = decode_report(child.bytes, pos);
+    run.trace_text = child.bytes.substr(pos);
     return run;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/wire.hpp"
@@ -25,39 +26,100 @@ std::string describe(const StoredEvent& e) {
     return format_line(e.vtime, e.task ? "task#" + std::to_string(e.task) : "-", text);
 }
 
+void validate_stored(const scenarios::Scenario& scenario, const StoredRun& stored) {
+    std::string bad;
+    const auto add = [&bad](const std::string& what) { bad += (bad.empty() ? "" : ", ") + what; };
+    for (const auto& spec : scenario.params) {
+        const auto it = stored.spec.params.find(spec.name);
+        if (it == stored.spec.params.end()) {
+            add("'" + spec.name + "' missing");
+        } else if (it->second < spec.min || it->second > spec.max) {
+            add("'" + spec.name + "'=" + std::to_string(it->second) + " out of range [" + std::to_string(spec.min) +
+                ", " + std::to_string(spec.max) + "]");
+        }
+    }
+    for (const auto& [name, value] : stored.spec.params) {
+        const bool known = std::any_of(scenario.params.begin(), scenario.params.end(),
+                                       [&](const scenarios::ParamSpec& p) { return p.name == name; });
+        if (!known) add("'" + name + "' unknown to " + scenario.name);
+    }
+    if (!bad.empty()) {
+        throw std::invalid_argument("run " + std::to_string(stored.id) + " has bad stored parameters: " + bad);
+    }
+    try {
+        sched::parse_policy(stored.spec.policy);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("run " + std::to_string(stored.id) + " has a bad stored policy: " + e.what());
+    }
+}
+
 ReplayReport replay(const scenarios::Scenario& scenario, const StoredRun& stored,
-                    const std::vector<StoredEvent>& events) {
+                    const std::vector<StoredEvent>& events, const ChildLimits& limits, bool full_text) {
     ReplayReport report;
     report.other_version = stored.harness_version != harness_version();
-    if (stored.outcome == "crash") {
-        // A crashed worker reported no choices: re-run the original policy and seed, in a child
-        // process, and expect it to crash again.
+    if (stored.outcome == "crash" || stored.outcome == "hang" || stored.outcome == "oom") {
+        // The worker died before reporting choices: re-run the original policy and seed, and
+        // expect the run's process to end the same way again.
         RunSpec spec = stored.spec;
+        spec.choices.clear();
         spec.level = TraceLevel::kOff;
-        const auto child = run_spec_in_child(scenario, spec, false, std::chrono::seconds(60));
-        report.reproduced = !child.has_value();
+        const ChildRun child = run_spec_in_child(scenario, spec, false, limits);
+        report.ended = child.end == ChildEnd::kOk ? "" : child_end_outcome(child.end);
+        report.why = child.why;
+        report.reproduced = report.ended == stored.outcome;
         report.crashed = report.reproduced;
-        if (child) {
-            report.new_hash = hash_hex(child->report.trace_hash);
-            report.context.push_back("  the run completed with outcome " + child->report.outcome +
-                                     " instead of crashing");
+        if (child.end == ChildEnd::kOk) {
+            report.new_hash = hash_hex(child.report.trace_hash);
+            report.result = child.report;
+            report.context.push_back("  the run completed with outcome " + child.report.outcome + " instead of " +
+                                     stored.outcome);
+        } else if (!report.reproduced) {
+            report.context.push_back("  the run ended with " + report.ended + " instead of " + stored.outcome + ": " +
+                                     child.why);
         }
         return report;
     }
-    report.result = run_spec(scenario, replay_spec(stored));
+    const RunSpec spec = replay_spec(stored);
+    ChildRun child = run_spec_in_child(scenario, spec, full_text, limits);
+    if (child.end != ChildEnd::kOk) {
+        report.ended = child_end_outcome(child.end);
+        report.why = child.why;
+        report.context.push_back("  the replay ended with " + report.ended + ": " + child.why);
+        return report;
+    }
+    report.result = std::move(child.report);
+    report.trace_text = std::move(child.trace_text);
+    if (spec.policy == "replay") {
+        const auto& want = stored.spec.choices;
+        const auto& got = report.result.choices;
+        for (std::size_t i = 0; i < std::min(want.size(), got.size()); ++i) {
+            if (want[i] != got[i]) {
+                throw std::invalid_argument("run " + std::to_string(stored.id) + " has a bad stored choice: #" +
+                                            std::to_string(i) + " is " + std::to_string(want[i]) +
+                                            ", out of range for that choice point");
+            }
+        }
+    }
     report.new_hash = hash_hex(report.result.trace_hash);
+    const bool same_verdict = report.result.outcome == stored.outcome && report.result.message == stored.message;
+    const auto verdict_context = [&] {
+        report.context.push_back("- outcome " + stored.outcome + ": " + stored.message);
+        report.context.push_back("+ outcome " + report.result.outcome + ": " + report.result.message);
+    };
     if (events.empty()) {
-        report.reproduced = report.new_hash == stored.trace_hash;
+        report.reproduced = report.new_hash == stored.trace_hash && same_verdict;
+        if (!same_verdict) verdict_context();
         return report;
     }
     report.compared_events = true;
-    const std::vector<StoredEvent> fresh = stored_events(report.result.trace);
+    const std::vector<StoredEvent>& fresh = report.result.events;
     const std::size_t n = std::min(fresh.size(), events.size());
     std::size_t i = 0;
     while (i < n && fresh[i] == events[i]) ++i;
     if (i == fresh.size() && i == events.size()) {
-        report.reproduced = report.new_hash == stored.trace_hash;
-        if (!report.reproduced) report.divergence = i;
+        report.reproduced = report.new_hash == stored.trace_hash && same_verdict;
+        if (report.new_hash != stored.trace_hash) report.divergence = i;
+        if (!same_verdict) verdict_context();
         return report;
     }
     report.divergence = i;

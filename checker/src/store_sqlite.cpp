@@ -1,7 +1,12 @@
 // store_sqlite.cpp: the only file that includes sqlite3.h.
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <ctime>
 
@@ -14,6 +19,7 @@ namespace corosim::checker {
 namespace {
 
 constexpr int kSchemaVersion = 2;
+constexpr int kBusyTimeout = 60'000;  // ms a writer waits for another
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE campaigns(
@@ -56,12 +62,22 @@ CREATE TABLE violations(
   message TEXT NOT NULL);
 )sql";
 
+// One line naming the store file: a busy store says so (another process held it for a minute).
+StoreError store_error(sqlite3* db) {
+    const char* file = sqlite3_db_filename(db, "main");
+    const std::string name = file && *file ? file : "?";
+    const int rc = sqlite3_errcode(db) & 0xff;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        return StoreError("store '" + name + "' stayed locked by another process for " +
+                          std::to_string(kBusyTimeout / 1000) + " s");
+    }
+    return StoreError("store '" + name + "': " + sqlite3_errmsg(db));
+}
+
 class Stmt {
 public:
     Stmt(sqlite3* db, const char* sql) {
-        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) {
-            throw StoreError(std::string("store: ") + sqlite3_errmsg(db));
-        }
+        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) throw store_error(db);
     }
     ~Stmt() { sqlite3_finalize(s_); }
     Stmt(const Stmt&) = delete;
@@ -88,7 +104,7 @@ public:
         const int rc = sqlite3_step(s_);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
-        throw StoreError(std::string("store: ") + sqlite3_errmsg(sqlite3_db_handle(s_)));
+        throw store_error(sqlite3_db_handle(s_));
     }
     void reset() {
         sqlite3_reset(s_);
@@ -124,25 +140,61 @@ struct Store::Impl {
     std::string path;
 
     void exec(const char* sql) {
-        char* err = nullptr;
-        if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-            std::string msg = err ? err : "unknown error";
-            sqlite3_free(err);
-            throw StoreError("store '" + path + "': " + msg);
-        }
+        if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw store_error(db);
     }
 };
 
-Store::Store(const std::string& path, bool create) : impl_(std::make_unique<Impl>()) {
-    impl_->path = path;
-    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &impl_->db, flags, nullptr) != SQLITE_OK) {
-        const std::string msg = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
-        sqlite3_close(impl_->db);
-        impl_->db = nullptr;
-        throw StoreError("cannot open store '" + path + "': " + msg);
+namespace {
+// The schema in a fresh file beside `path`, linked into place only when complete: a second
+// process creating the same store at the same time finds either nothing or a whole store.
+void create_store(const std::string& path) {
+    const std::string tmp = path + ".new-" + std::to_string(::getpid());
+    ::unlink(tmp.c_str());
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(tmp.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::string error;
+    if (rc != SQLITE_OK) {
+        error = db ? sqlite3_errmsg(db) : "out of memory";
+    } else {
+        const std::string sql = std::string("PRAGMA journal_mode=WAL; BEGIN; ") + kSchema +
+                                "PRAGMA user_version=" + std::to_string(kSchemaVersion) + "; COMMIT;";
+        char* err = nullptr;
+        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            error = err ? err : "unknown error";
+            sqlite3_free(err);
+        }
     }
-    sqlite3_busy_timeout(impl_->db, 10000);
+    sqlite3_close(db);
+    if (error.empty() && ::link(tmp.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+        // No hard links here (some network file systems): move it unless someone was first.
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0 && ::rename(tmp.c_str(), path.c_str()) != 0) error = std::strerror(errno);
+    }
+    ::unlink(tmp.c_str());
+    if (!error.empty()) throw StoreError("cannot create store '" + path + "': " + error);
+}
+}  // namespace
+
+Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>()) {
+    impl_->path = path;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (mode != Mode::kCreate) throw StoreError("no store '" + path + "'");
+        create_store(path);
+    } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        throw StoreError("'" + path + "' is an empty file, not a corosim store");
+    }
+    const bool read_only = mode == Mode::kReadOnly;
+    const auto open = [&](const std::string& name, int flags) {
+        if (sqlite3_open_v2(name.c_str(), &impl_->db, flags, nullptr) != SQLITE_OK) {
+            const std::string msg = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
+            sqlite3_close(impl_->db);
+            impl_->db = nullptr;
+            throw StoreError("cannot open store '" + path + "': " + msg);
+        }
+        sqlite3_busy_timeout(impl_->db, kBusyTimeout);
+    };
+    open(path, read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
     try {
         // Statements are scoped: an unfinished one holds a read transaction, and WAL mode
         // cannot be entered inside a transaction.
@@ -151,20 +203,34 @@ Store::Store(const std::string& path, bool create) : impl_(std::make_unique<Impl
             s.step();
             return s.i64(0);
         };
-        std::int64_t v = scalar("PRAGMA user_version");
+        std::int64_t v = 0;
+        try {
+            v = scalar("PRAGMA user_version");
+        } catch (const StoreError&) {
+            const int rc = sqlite3_errcode(impl_->db) & 0xff;
+            if (!read_only || (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)) throw;
+            // A WAL store on a read-only mount: no -shm can be made, so read it as immutable
+            // (nobody can be writing it).
+            sqlite3_close(impl_->db);
+            impl_->db = nullptr;
+            char* uri = sqlite3_mprintf("file:%q?immutable=1", path.c_str());
+            const std::string name = uri ? uri : "";
+            sqlite3_free(uri);
+            open(name, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+            v = scalar("PRAGMA user_version");
+        }
         if (v > kSchemaVersion) {
             throw StoreError("store '" + path + "' has schema version " + std::to_string(v) +
                              ", newer than this corosim (" + std::to_string(kSchemaVersion) + ")");
         }
-        if (v == 0) {
-            if (scalar("SELECT count(*) FROM sqlite_master") != 0) throw StoreError("'" + path + "' is an SQLite file but not a corosim store");
-            impl_->exec("PRAGMA journal_mode=WAL");
-            impl_->exec("BEGIN");
-            impl_->exec(kSchema);
-            v = kSchemaVersion;
-            impl_->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
-            impl_->exec("COMMIT");
+        if (v == 0) throw StoreError("'" + path + "' is an SQLite file but not a corosim store");
+        {
+            Stmt check(impl_->db, "PRAGMA quick_check");
+            check.step();
+            const std::string verdict = check.text(0);
+            if (verdict != "ok") throw StoreError("store '" + path + "' is damaged (quick_check: " + verdict + ")");
         }
+        if (read_only) return;
         if (v == 1) {
             // Version 2 keeps each fuzz campaign's options and progress (fuzz --resume).
             impl_->exec("BEGIN IMMEDIATE");
@@ -389,7 +455,7 @@ std::vector<ScenarioSummary> Store::summary(std::int64_t campaign) {
 }
 
 std::pair<std::int64_t, std::int64_t> Store::merge_from(const std::string& path) {
-    { Store check(path, /*create=*/false); }  // validates the schema and refuses foreign files
+    { Store check(path, Mode::kReadOnly); }  // validates the schema and refuses foreign or damaged files
     Stmt attach(impl_->db, "ATTACH DATABASE ? AS src");
     attach.bind(1, path);
     attach.step();

@@ -1,4 +1,7 @@
+#include <nlohmann/json.hpp>
+
 #include <charconv>
+#include <cstdint>
 #include <stdexcept>
 
 #include "corosim/scenarios/registry.hpp"
@@ -46,50 +49,27 @@ void Scenario::apply(Params& values, std::string_view assignment) const {
 }
 
 std::string params_json(const Params& params) {
-    std::string out = "{";
-    for (const auto& [k, v] : params) {
-        if (out.size() > 1) out += ',';
-        out += '"' + k + "\":" + std::to_string(v);
-    }
-    return out + "}";
+    // nlohmann's object is ordered by key, so the text is canonical; names are escaped.
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : params) j[k] = v;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Params parse_params_json(std::string_view json) {
-    Params out;
-    std::size_t i = 0;
     const auto fail = [&] { throw std::invalid_argument("malformed parameter JSON '" + std::string(json) + "'"); };
-    const auto skip_ws = [&] {
-        while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\t')) ++i;
-    };
-    skip_ws();
-    if (i >= json.size() || json[i] != '{') fail();
-    ++i;
-    skip_ws();
-    if (i < json.size() && json[i] == '}') return out;
-    for (;;) {
-        skip_ws();
-        if (i >= json.size() || json[i] != '"') fail();
-        const std::size_t close = json.find('"', i + 1);
-        if (close == std::string_view::npos) fail();
-        std::string key(json.substr(i + 1, close - i - 1));
-        i = close + 1;
-        skip_ws();
-        if (i >= json.size() || json[i] != ':') fail();
-        ++i;
-        skip_ws();
-        std::int64_t v = 0;
-        const auto [end, ec] = std::from_chars(json.data() + i, json.data() + json.size(), v);
-        if (ec != std::errc()) fail();
-        i = static_cast<std::size_t>(end - json.data());
-        out[std::move(key)] = v;
-        skip_ws();
-        if (i < json.size() && json[i] == ',') {
-            ++i;
-            continue;
+    const nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) fail();
+    Params out;
+    for (const auto& [k, v] : j.items()) {
+        if (v.is_number_integer() && !v.is_number_unsigned()) {
+            out[k] = v.get<std::int64_t>();
+        } else if (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+            out[k] = static_cast<std::int64_t>(v.get<std::uint64_t>());
+        } else {
+            fail();
         }
-        if (i < json.size() && json[i] == '}') return out;
-        fail();
     }
+    return out;
 }
 
 void Registry::add(Scenario s) {

@@ -18,7 +18,7 @@ import time
 
 COROSIM = sys.argv[1]
 PER_SIGNAL = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-CAMPAIGN = ["fuzz", "--all", "--include-planted", "--runs", "120", "--record", "all", "--no-shrink", "--jobs", "2"]
+CAMPAIGN = ["fuzz", "--all", "--include-planted", "--runs", "80", "--record", "all", "--no-shrink", "--jobs", "2"]
 failures = []
 
 

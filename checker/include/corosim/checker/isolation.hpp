@@ -36,7 +36,8 @@ RunReport execute_item(const WorkItem& item);
 struct IsolationOptions {
     unsigned jobs = 1;                                 ///< worker processes
     std::size_t batch = 32;                            ///< runs handed out at a time
-    std::chrono::milliseconds run_timeout{20'000};     ///< a silent worker is killed after this
+    std::chrono::milliseconds run_timeout{20'000};     ///< a silent worker is killed after this: outcome hang
+    std::uint64_t max_memory_mb = 0;                   ///< address-space limit per worker (0: none): outcome oom
     /// Called before every fork (the campaign commits: no SQLite transaction crosses a fork).
     std::function<void()> before_fork;
 };
@@ -52,18 +53,42 @@ void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& op
 /// goes), and leaves SIGINT/SIGTERM to it, so a Ctrl-C lets the parent stop cleanly.
 void become_child_of(pid_t parent);
 
-/// A run made in a child process: its report and its rendered trace.
-struct ChildRun {
-    RunReport report;        ///< events kept when the spec's level is kFull
-    std::string trace_text;  ///< the kept events, one per line (internal ones when `full_text`)
+/// Limits on a child process (0: none).
+struct ChildLimits {
+    std::chrono::milliseconds timeout{60'000};  ///< wall clock; killed after it (hang)
+    std::uint64_t max_memory_mb = 0;            ///< RLIMIT_AS; an allocation failing beyond it is oom
 };
 
-/// Runs `spec` in a forked child; none when the run crashed or outlived `timeout`.
-std::optional<ChildRun> run_spec_in_child(const scenarios::Scenario& scenario, const RunSpec& spec, bool full_text,
-                                          std::chrono::milliseconds timeout);
+/// How a child process ended.
+enum class ChildEnd : std::uint8_t { kOk, kCrash, kHang, kOom };
+
+/// The outcome name of a child that did not end normally: "crash", "hang" or "oom".
+const char* child_end_outcome(ChildEnd end);
+
+/// What a child process returned, or how it failed to.
+struct ChildResult {
+    ChildEnd end = ChildEnd::kOk;
+    std::string bytes;  ///< what the function returned (kOk only)
+    std::string why;    ///< one line (not kOk): the signal, the timeout or the memory limit
+};
+
+/// Runs `fn` in a forked child under `limits` and returns what it returned, or how it died.
+ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits& limits);
 
 /// Runs `fn` in a forked child and returns what it returned, or none if the child crashed,
 /// was killed after `timeout`, or failed.
 std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout);
+
+/// A run made in a child process: its report and its rendered trace, or how the child died.
+struct ChildRun {
+    ChildEnd end = ChildEnd::kOk;
+    std::string why;         ///< not kOk: one line
+    RunReport report;        ///< kOk: events kept when the spec's level is kFull
+    std::string trace_text;  ///< kOk: the kept events, one per line (internal ones when `full_text`)
+};
+
+/// Runs `spec` in a forked child under `limits`.
+ChildRun run_spec_in_child(const scenarios::Scenario& scenario, const RunSpec& spec, bool full_text,
+                           const ChildLimits& limits);
 
 }  // namespace corosim::checker

@@ -79,8 +79,21 @@ std::vector<std::uint32_t> decode_choices(const std::string& blob);
 /// A connection to one store file.
 class Store {
 public:
-    /// Opens (creating if missing) the store at `path`; throws StoreError with a one-line reason.
-    explicit Store(const std::string& path, bool create = true);
+    /// How a store is opened.
+    enum class Mode : std::uint8_t {
+        kCreate,    ///< read-write, created if missing
+        kWrite,     ///< read-write, must exist
+        kReadOnly,  ///< read-only (works on a read-only file or mount)
+    };
+    static constexpr Mode kReadOnly = Mode::kReadOnly;
+
+    /// Opens the store at `path`: an existing file must be a corosim store that passes
+    /// `PRAGMA quick_check` (an empty or foreign file is refused and left untouched); a new one
+    /// appears fully formed (built aside and linked into place), so concurrent creators all
+    /// succeed. Waits up to 60 s for other writers. Throws StoreError with a one-line reason.
+    explicit Store(const std::string& path, Mode mode = Mode::kCreate);
+    /// Opens read-write, creating the file if `create`.
+    Store(const std::string& path, bool create) : Store(path, create ? Mode::kCreate : Mode::kWrite) {}
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;

@@ -1,0 +1,51 @@
+// hostile_scenarios.cpp: the corosim CLI plus scenarios that misbehave outside the simulation's
+// control (issue 11): one never yields to the loop, one allocates until it cannot (and one that
+// swallows std::bad_alloc on the way), and one whose parameter name needs escaping in JSON.
+// Never part of the built-in registry: `fuzz --all` must not spin for its timeout.
+#include <corosim/corosim.hpp>
+#include <corosim/scenarios/registry.hpp>
+
+#include <cstring>
+#include <memory>
+#include <new>
+#include <vector>
+
+using namespace corosim;
+
+namespace {
+
+Coro<void> spin_forever() {
+    volatile std::uint64_t n = 0;
+    for (;;) n = n + 1;  // never awaits: only a wall-clock timeout ends it
+    co_return;
+}
+
+Coro<void> alloc_forever(std::int64_t swallow) {
+    std::vector<std::unique_ptr<char[]>> blocks;
+    for (;;) {
+        try {
+            blocks.emplace_back(new char[1 << 20]);
+            std::memset(blocks.back().get(), 1, 1 << 20);
+        } catch (const std::bad_alloc&) {
+            if (swallow == 0) throw;
+        }
+        co_await corosim::sleep(0);
+    }
+}
+
+Coro<void> odd_param(std::int64_t v) {
+    co_await corosim::sleep(0);
+    check(v < 5, "the odd parameter stays small");
+}
+
+}  // namespace
+
+COROSIM_SCENARIO(scenarios::Scenario{"spin_forever", "hostile", "never yields to the loop", {},
+                                     [](const scenarios::Context&) { return spin_forever(); }});
+COROSIM_SCENARIO(scenarios::Scenario{
+    "alloc_forever", "hostile", "allocates 1 MiB per step until memory runs out",
+    {{"swallow", 0, 1, 0, "1: catch std::bad_alloc and go on"}},
+    [](const scenarios::Context& c) { return alloc_forever(c.get("swallow")); }});
+COROSIM_SCENARIO(scenarios::Scenario{"odd_param", "hostile", "a parameter name with a quote and a backslash",
+                                     {{"we\"ird\\name", 0, 9, 0, "fails from 5"}},
+                                     [](const scenarios::Context& c) { return odd_param(c.get("we\"ird\\name")); }});

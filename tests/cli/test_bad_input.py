@@ -1,0 +1,124 @@
+"""Bad input is refused at parse time (issue 11): every entry of the table exits 2 with exactly
+one line on stderr, starting `corosim: ` and naming the value; nothing runs first.
+
+usage: test_bad_input.py PATH/TO/corosim_hostile
+"""
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+COROSIM = sys.argv[1]
+failures = []
+
+
+def run(*args, timeout=120):
+    p = subprocess.run([COROSIM, *args], capture_output=True, text=True, timeout=timeout, errors="replace")
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def sql(db, statement, *args):
+    con = sqlite3.connect(db)
+    con.execute(statement, args)
+    con.commit()
+    con.close()
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    db = os.path.join(tmp, "s.db")
+    rc, out, err = run("run", "racy_counter", "--policy", "random", "--seed", "5", "--db", db)
+    assert rc == 0, err
+    rc, out, err = run("fuzz", "--scenario", "racy_counter", "--runs", "3", "--db", db)
+    assert rc == 0, err
+    missing_dir = os.path.join(tmp, "no", "such", "dir")
+
+    def stored(name, statement, *args):
+        """A copy of the store with run 1 edited."""
+        path = os.path.join(tmp, name + ".db")
+        con = sqlite3.connect(db)
+        con.execute("VACUUM INTO ?", (path,))
+        con.close()
+        sql(path, statement, *args)
+        return path
+
+    # (arguments, what the one line must mention)
+    table = [
+        (["run", "racy_counter", "--seed", "-1"], "'-1'"),
+        (["fuzz", "--scenario", "racy_counter", "--seed", "-1", "--db", db], "'-1'"),
+        (["run", "racy_counter", "--seed", "18446744073709551616"], "18446744073709551616"),
+        (["run", "racy_counter", "--max-steps", "-1"], "--max-steps"),
+        (["run", "racy_counter", "--max-steps", "0"], "--max-steps"),
+        (["fuzz", "--scenario", "racy_counter", "--runs", "-1", "--db", db], "--runs"),
+        (["fuzz", "--scenario", "racy_counter", "--jobs", "-1", "--db", db], "--jobs"),
+        (["fuzz", "--scenario", "racy_counter", "--jobs", "0", "--db", db], "--jobs"),
+        (["fuzz", "--scenario", "racy_counter", "--time", "99999999999999999999s", "--db", db], "99999999999999999999s"),
+        (["fuzz", "--scenario", "racy_counter", "--time", "9999999999h", "--db", db], "9999999999h"),
+        (["fuzz", "--scenario", "racy_counter", "--time", "0", "--db", db], "--time"),
+        (["fuzz", "--scenario", "racy_counter", "--time", "0ms", "--db", db], "--time"),
+        (["fuzz", "--scenario", "racy_counter", "--time", "5 minutes", "--db", db], "--time"),
+        (["fuzz", "--scenario", "racy_counter", "--timeout", "0", "--db", db], "--timeout"),
+        (["run", "racy_counter", "--timeout", "-5s"], "--timeout"),
+        (["run", "racy_counter", "--max-memory", "0"], "--max-memory"),
+        (["run", "racy_counter", "--max-memory", "lots"], "--max-memory"),
+        (["report", "--db", db, "--campaign", "999"], "no campaign 999"),
+        (["report", "--db", db, "--campaign", "-1"], "--campaign"),
+        (["report", "--db", db, "--out", os.path.join(missing_dir, "r.md")], "r.md"),
+        (["fuzz", "--all", "--runs", "100000", "--db", db, "--junit", os.path.join(missing_dir, "j.xml")], "j.xml"),
+        (["run", "no_such_scenario"], "did you mean"),
+        (["run", "racy_countr"], "racy_counter"),
+        (["run", "evil\x1b[2J\nname"], "unknown scenario"),
+        (["replay", "--db", db, "--run", "-3"], "--run"),
+        (["replay", "--db", db, "--run", "999"], "no run 999"),
+        (["replay", "--db", stored("noparams", "UPDATE runs SET params='{}' WHERE id=1"), "--run", "1"], "'workers' missing"),
+        (["replay", "--db", stored("bigparam", "UPDATE runs SET params='{\"workers\":99999999}' WHERE id=1"), "--run", "1"],
+         "99999999"),
+        (["replay", "--db", stored("extraparam", "UPDATE runs SET params=json_insert(params, '$.bogus', 1) WHERE id=1"),
+          "--run", "1"], "bogus"),
+        (["replay", "--db", stored("badjson", "UPDATE runs SET params='{\"workers\":' WHERE id=1"), "--run", "1"], "run 1"),
+        (["replay", "--db", stored("badpolicy", "UPDATE runs SET policy='bogus' WHERE id=1"), "--run", "1"], "bogus"),
+        (["replay", "--db", stored("badchoice", "UPDATE runs SET choices=x'63' WHERE id=1"), "--run", "1"], "#0 is 99"),
+        (["fuzz", "--db", db, "--resume", "999"], "no campaign 999"),
+        (["fuzz", "--db", db, "--resume", "1"], "not a resumable"),
+        (["fuzz", "--db", db, "--resume", "--seed", "4"], "--seed"),
+        (["fuzz", "--db", db, "--resume"], "already complete"),
+    ]
+    for args, needle in table:
+        start = time.monotonic()
+        rc, out, err = run(*args)
+        secs = time.monotonic() - start
+        shown = [a.replace("\x1b", "\\x1b") for a in args]
+        expect(rc == 2, "%s: exit %d, want 2 (%r)" % (shown, rc, err))
+        expect(err.startswith("corosim: ") and err.count("\n") == 1, "%s: one line on stderr, got %r" % (shown, err))
+        expect(needle in err, "%s: the line names %r: %r" % (shown, needle, err))
+        expect("\x1b" not in err, "%s: no raw control characters: %r" % (shown, err))
+        expect(len(err) < 400, "%s: the line is short (%d chars)" % (shown, len(err)))
+        expect(secs < 20, "%s: refused before any work (%.1fs)" % (shown, secs))
+
+    # An edited stored outcome or message does not "reproduce".
+    for name, edit in [("outcome", "UPDATE runs SET outcome='fail' WHERE id=1"),
+                       ("message", "UPDATE runs SET message='edited' WHERE id=1")]:
+        rc, out, err = run("replay", "--db", stored("edited_" + name, edit), "--run", "1")
+        expect(rc == 1 and out.startswith("diverged"), "an edited stored %s diverges: %d %r %r" % (name, rc, out, err))
+
+    # A parameter name with a quote and a backslash is stored as valid JSON, and reported.
+    odd = os.path.join(tmp, "odd.db")
+    rc, out, err = run("run", "odd_param", "--param", 'we"ird\\name=7', "--db", odd)
+    expect(rc == 1, "odd_param=7 fails its check: %r" % err)
+    con = sqlite3.connect(odd)
+    expect(con.execute("SELECT json_valid(params) FROM runs").fetchone()[0] == 1, "stored params are valid JSON")
+    con.close()
+    rc, out, err = run("report", "--db", odd)
+    expect(rc == 0, "report reads it: %r" % err)
+    rc, out, err = run("replay", "--db", odd, "--run", "1")
+    expect(rc == 0 and out.startswith("reproduced"), "replay reproduces it: %r %r" % (out, err))
+
+print("%d failures" % len(failures))
+sys.exit(1 if failures else 0)
