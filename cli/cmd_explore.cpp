@@ -16,16 +16,18 @@ namespace {
 struct ExploreCli {
     std::string scenario;
     std::vector<std::string> params;
-    std::uint32_t preemptions = 2;
-    std::uint64_t max_schedules = 100'000;
+    std::string preemptions = "2";
+    std::string max_schedules = "100000";
     bool no_reduction = false;
     std::string db;
 };
 
 int run_explore(const ExploreCli& opt) {
     const scenarios::Scenario& scenario = find_scenario(opt.scenario);
-    if (opt.preemptions > 64) throw UsageError("--preemptions wants 0..64, got " + std::to_string(opt.preemptions));
-    if (opt.max_schedules == 0) throw UsageError("--max-schedules wants at least 1");
+    // Parsed as text so that a negative number is refused instead of wrapping around.
+    const std::uint64_t preemptions = parse_u64("--preemptions", opt.preemptions);
+    if (preemptions > 64) throw UsageError("--preemptions wants 0..64, got " + opt.preemptions);
+    const std::uint64_t max_schedules = parse_u64("--max-schedules", opt.max_schedules, 1);
     checker::RunSpec base = checker::default_spec(scenario);
     try {
         for (const auto& p : opt.params) scenario.apply(base.params, p);
@@ -33,8 +35,8 @@ int run_explore(const ExploreCli& opt) {
         throw UsageError(e.what());
     }
     checker::ExploreOptions eopt;
-    eopt.preemptions = opt.preemptions;
-    eopt.max_schedules = opt.max_schedules;
+    eopt.preemptions = static_cast<std::uint32_t>(preemptions);
+    eopt.max_schedules = max_schedules;
     eopt.reduction = !opt.no_reduction;
     const checker::ExploreResult r = checker::explore(scenario, base, eopt);
     if (r.diverged) {
@@ -45,10 +47,10 @@ int run_explore(const ExploreCli& opt) {
     if (!r.failure) {
         if (r.complete) {
             std::cout << "all " << r.schedules << " schedules explored, " << r.pruned << " pruned, no violation ("
-                      << scenario.name << ", at most " << opt.preemptions << " preemptions)\n";
+                      << scenario.name << ", at most " << preemptions << " preemptions)\n";
         } else {
             std::cout << "stopped after " << r.schedules << " schedules (--max-schedules), " << r.pruned
-                      << " pruned, no violation so far (" << scenario.name << ", at most " << opt.preemptions
+                      << " pruned, no violation so far (" << scenario.name << ", at most " << preemptions
                       << " preemptions)\n";
         }
         return kExitOk;

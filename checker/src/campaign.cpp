@@ -78,7 +78,11 @@ bool wants_horizon(const std::vector<std::string>& policies) {
 // campaign's seed (not by which results came back first), so shards, --jobs and --resume all
 // learn the same horizon.
 std::uint64_t learn_horizon(const scenarios::Scenario& scenario, const CampaignOptions& options) {
-    const auto counted = run_in_child(
+    // Bounded like any run: a pilot that hangs or runs out of memory leaves the default horizon.
+    ChildLimits limits;
+    limits.timeout = options.run_timeout;
+    limits.max_memory_mb = options.max_memory_mb;
+    const ChildResult counted = run_child(
         [&] {
             std::uint64_t most = 0;
             for (std::uint64_t i = 0; i < kPilotRuns; ++i) {
@@ -89,9 +93,9 @@ std::uint64_t learn_horizon(const scenarios::Scenario& scenario, const CampaignO
             }
             return std::to_string(most);
         },
-        options.run_timeout);
-    if (!counted) return sched::kDefaultPctHorizon;
-    return std::max<std::uint64_t>(1, std::stoull(*counted));
+        limits);
+    if (counted.end != ChildEnd::kOk) return sched::kDefaultPctHorizon;
+    return std::max<std::uint64_t>(1, std::stoull(counted.bytes));
 }
 
 constexpr std::uint64_t kRound = 2048;  // runs per scenario per round (one store transaction)

@@ -416,14 +416,6 @@ ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits&
     return result;
 }
 
-std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout) {
-    ChildLimits limits;
-    limits.timeout = timeout;
-    ChildResult r = run_child(fn, limits);
-    if (r.end != ChildEnd::kOk) return std::nullopt;
-    return std::move(r.bytes);
-}
-
 }  // namespace corosim::checker
 
 namespace corosim::checker {

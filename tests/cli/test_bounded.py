@@ -71,9 +71,10 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(rc == 0 and "oom again" in out, "a stored oom replays under its campaign's limit: %r %r" % (out, err))
     con.close()
 
-    # No process outlives a killed campaign (SIGKILL: the workers' PR_SET_PDEATHSIG).
+    # No process outlives a killed campaign (SIGKILL: the workers' PR_SET_PDEATHSIG). No pct in
+    # the rotation, so no PCT pilot child comes before the two workers.
     proc = subprocess.Popen([HOSTILE, "fuzz", "--scenario", "spin_forever", "--runs", "8", "--jobs", "2",
-                             "--timeout", "60s", "--db", os.path.join(tmp, "k.db")],
+                             "--policies", "random", "--timeout", "60s", "--db", os.path.join(tmp, "k.db")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers = []
     deadline = time.monotonic() + 30

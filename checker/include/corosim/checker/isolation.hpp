@@ -75,10 +75,6 @@ struct ChildResult {
 /// Runs `fn` in a forked child under `limits` and returns what it returned, or how it died.
 ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits& limits);
 
-/// Runs `fn` in a forked child and returns what it returned, or none if the child crashed,
-/// was killed after `timeout`, or failed.
-std::optional<std::string> run_in_child(const std::function<std::string()>& fn, std::chrono::milliseconds timeout);
-
 /// A run made in a child process: its report and its rendered trace, or how the child died.
 struct ChildRun {
     ChildEnd end = ChildEnd::kOk;

@@ -24,7 +24,7 @@ struct ShrinkResult {
 };
 
 /// Shrinks `failing` (whose run did not pass) within `budget` candidate runs. In-process: call
-/// it inside run_in_child when the scenario might crash.
+/// it inside run_child when the scenario might crash.
 ShrinkResult shrink(const scenarios::Scenario& scenario, const RunSpec& failing, std::size_t budget = 400);
 
 /// The number of choices that differ from FIFO's answer.
