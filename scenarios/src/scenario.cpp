@@ -95,6 +95,7 @@ void register_builtin(Registry& reg) {
     register_conf_taskgroup(twins);
     register_conf_groups(twins);
     register_conf_notes(twins);
+    register_conf_done_callbacks(twins);
     register_conf_runtime(twins);
     register_conf_gc(twins);
     register_conf_context(twins);

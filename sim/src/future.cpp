@@ -1,5 +1,7 @@
 #include "corosim/future.hpp"
 
+#include <memory>
+
 namespace corosim {
 
 FutureBase::~FutureBase() {
@@ -20,9 +22,63 @@ void FutureBase::report_unretrieved(const char* kind, const std::string& self) n
     }
 }
 
+namespace {
+// One add_done_callback registration while it waits in a future's callback list. Its Callback
+// is {&user_callback_marker, this, future}: never invoked, since schedule_callback turns it
+// into a loop handle; discarded (deleted) when removed or when the future dies pending.
+struct UserCallback {
+    std::function<void(FutureBase&)> fn;
+    std::string (*repr)(FutureBase&);
+    std::string name;
+    std::shared_ptr<detail::ContextData> context;
+    DoneCallbackId id;
+};
+
+void user_callback_marker(void* a, void*, bool) { delete static_cast<UserCallback*>(a); }
+}  // namespace
+
+DoneCallbackId FutureBase::add_user_callback(std::function<void(FutureBase&)> fn, std::string (*repr)(FutureBase&),
+                                             std::string name) {
+    const DoneCallbackId id = loop_->next_done_callback_id();
+    // Future.add_done_callback: `context = contextvars.copy_context()` now, not when it runs.
+    auto* cb = new UserCallback{std::move(fn), repr, std::move(name), loop_->copy_current_context(), id};
+    add_callback({&user_callback_marker, cb, this});
+    return id;
+}
+
+std::size_t FutureBase::remove_user_callback(DoneCallbackId id) noexcept {
+    const auto matches = [id](const detail::Callback& cb) {
+        return cb.fn == &user_callback_marker && static_cast<const UserCallback*>(cb.a)->id == id;
+    };
+    std::size_t removed = 0;
+    if (first_cb_.fn && matches(first_cb_)) {
+        std::exchange(first_cb_, {}).discard();
+        ++removed;
+    }
+    removed += std::erase_if(more_cbs_, [&](const detail::Callback& cb) {
+        if (!matches(cb)) return false;
+        cb.discard();
+        return true;
+    });
+    return removed;
+}
+
+void FutureBase::schedule_callback(const detail::Callback& cb) {
+    if (cb.fn != &user_callback_marker) {
+        loop_->schedule(cb);
+        return;
+    }
+    // `self._loop.call_soon(callback, self, context=ctx)`: a handle that holds the future.
+    const std::unique_ptr<UserCallback> user(static_cast<UserCallback*>(cb.a));
+    std::string text = user->name + "(" + user->repr(*this) + ")";
+    loop_->call_soon_in_context(
+        std::move(user->context), [fn = std::move(user->fn), self = detail::Ref<FutureBase>(this)] { fn(*self); },
+        std::move(text));
+}
+
 void FutureBase::add_callback(detail::Callback cb) {
     if (done()) {
-        loop_->schedule(cb);
+        schedule_callback(cb);
     } else if (first_cb_.fn == nullptr && more_cbs_.empty()) {
         first_cb_ = cb;
     } else {
@@ -50,8 +106,8 @@ void FutureBase::discard_callbacks() noexcept {
 }
 
 void FutureBase::schedule_callbacks() {
-    if (first_cb_.fn) loop_->schedule(std::exchange(first_cb_, {}));
-    for (const auto& cb : more_cbs_) loop_->schedule(cb);
+    if (first_cb_.fn) schedule_callback(std::exchange(first_cb_, {}));
+    for (const auto& cb : more_cbs_) schedule_callback(cb);
     more_cbs_.clear();
 }
 

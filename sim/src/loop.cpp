@@ -170,9 +170,14 @@ std::shared_ptr<detail::ContextData> Loop::copy_current_context() {
 }
 
 Handle Loop::call_soon(std::function<void()> fn, std::string name) {
+    return call_soon_in_context(copy_current_context(), std::move(fn), std::move(name));
+}
+
+Handle Loop::call_soon_in_context(std::shared_ptr<detail::ContextData> context, std::function<void()> fn,
+                                  std::string name) {
     const std::uint32_t slot = alloc_handle();
     handles_[slot].fn = std::move(fn);
-    handles_[slot].context = copy_current_context();
+    handles_[slot].context = std::move(context);
     handles_[slot].name = std::move(name);
     ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
     return Handle(this, slot, handles_[slot].gen);

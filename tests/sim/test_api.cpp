@@ -87,3 +87,57 @@ TEST(ApiTest, DelaysTakeChronoDurations) {
 }
 
 }  // namespace
+
+namespace {
+
+// add_done_callback's edges that the conformance program done_callbacks.py does not reach.
+Coro<void> done_callback_edges(std::vector<std::string>* seen) {
+    Future<int> pending;  // never completed: its registration is dropped with it
+    pending.add_done_callback([seen](Future<int>) { seen->push_back("never"); });
+
+    Future<int> done;
+    done.set_result(1);
+    const DoneCallbackId id = done.add_done_callback([seen](Future<int> f) { seen->push_back("done" + std::to_string(f.result())); });
+    EXPECT_EQ(done.remove_done_callback(id), 0u);  // already queued: too late to remove
+
+    Future<int> removed;
+    const DoneCallbackId r = removed.add_done_callback([seen](Future<int>) { seen->push_back("removed"); });
+    EXPECT_EQ(removed.remove_done_callback(r), 1u);
+    EXPECT_EQ(removed.remove_done_callback(r), 0u);
+    removed.set_result(2);
+
+    // A callback that holds its own future (a cycle until the future completes).
+    Future<int> self_holding;
+    self_holding.add_done_callback([self_holding, seen](Future<int> f) { seen->push_back(f == self_holding ? "self" : "other"); });
+    self_holding.set_exception(std::make_exception_ptr(ValueError("x")));
+    co_await sleep(0);
+    EXPECT_THROW(self_holding.result(), ValueError);
+}
+
+TEST(ApiTest, DoneCallbackEdges) {
+    std::vector<std::string> seen;
+    const RunResult r = run([&seen] { return done_callback_edges(&seen); });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+    EXPECT_EQ(seen, (std::vector<std::string>{"done1", "self"}));
+}
+
+TEST(ApiTest, FutureReprs) {
+    const RunResult r = run([]() -> Coro<void> {
+        Future<int> f;
+        EXPECT_EQ(detail::future_repr<Future<int>::State>(*f.state()), "<Future pending>");
+        f.set_result(7);
+        EXPECT_EQ(detail::future_repr<Future<int>::State>(*f.state()), "<Future finished result=7>");
+        Future<std::string> s;
+        s.set_exception(std::make_exception_ptr(ValueError("v")));
+        EXPECT_EQ(detail::future_repr<Future<std::string>::State>(*s.state()),
+                  "<Future finished exception=ValueError('v')>");
+        (void)s.exception();
+        Future<void> c;
+        c.cancel();
+        EXPECT_EQ(detail::future_repr<Future<void>::State>(*c.state()), "<Future cancelled>");
+        co_return;
+    });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+}
+
+}  // namespace

@@ -7,6 +7,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,10 +17,14 @@
 #include "corosim/detail/frame_pool.hpp"
 #include "corosim/exceptions.hpp"
 #include "corosim/loop.hpp"
+#include "corosim/repr.hpp"
 
 namespace corosim {
 
 class TaskBase;
+
+/// Identifies one add_done_callback registration, for remove_done_callback.
+using DoneCallbackId = std::uint64_t;
 
 /// The untyped part of every future and task: state, exception, callbacks, refcount.
 class FutureBase {
@@ -76,6 +81,12 @@ public:
 
     /// Registers an internal done callback; scheduled at once (call_soon) if already done (B5).
     void add_callback(detail::Callback cb);
+    /// add_done_callback's untyped part: `fn(*this)` is queued as a loop callback named
+    /// `name(repr(*this))`, in `context`, when this completes (at once if done). Returns its id.
+    DoneCallbackId add_user_callback(std::function<void(FutureBase&)> fn, std::string (*repr)(FutureBase&),
+                                     std::string name);
+    /// remove_done_callback: drops the pending registrations with id `id`; how many were dropped.
+    std::size_t remove_user_callback(DoneCallbackId id) noexcept;
     /// Drops the pending callbacks whose first operand is `a` (remove_done_callback).
     void remove_callbacks_for(void* a) noexcept;
 
@@ -96,6 +107,8 @@ protected:
     /// Future._make_cancelled_error: the saved CancelledError first, then fresh ones (B10).
     std::exception_ptr make_cancelled_error();
     void schedule_callbacks();
+    /// Queues one done callback: an internal one as is, a user one as its own loop handle.
+    void schedule_callback(const detail::Callback& cb);
     /// Drops the pending done callbacks without running them (a task that can never finish).
     void discard_callbacks() noexcept;
 
@@ -240,6 +253,42 @@ public:
     }
 };
 
+namespace detail {
+/// Whether py_repr can show a T (the types trace() takes).
+template <class T>
+constexpr bool has_py_repr() {
+    if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, NoneType> || std::is_same_v<T, std::exception_ptr> ||
+                  std::is_convertible_v<const T&, std::string_view>) {
+        return true;
+    } else if constexpr (requires(const T& v) { { v.repr() } -> std::convertible_to<std::string>; }) {
+        return true;
+    } else if constexpr (IsOptional<T>::value || IsVector<T>::value) {
+        return has_py_repr<typename T::value_type>();
+    } else {
+        return false;
+    }
+}
+
+/// Future.__repr__ without the address: `<Future pending>`, `<Future cancelled>`, `<Future
+/// finished result=7>`, `<Future finished exception=ValueError('x')>` (a result with no Python
+/// repr shows as `...`).
+template <class S>
+std::string future_repr(FutureBase& base) {
+    auto& f = static_cast<S&>(base);
+    if (!f.done()) return "<Future pending>";
+    if (f.cancelled()) return "<Future cancelled>";
+    if (std::exception_ptr e = f.exception()) return "<Future finished exception=" + exception_repr(e) + ">";
+    using T = typename S::value_type;
+    if constexpr (std::is_void_v<T>) {
+        return "<Future finished result=None>";
+    } else if constexpr (has_py_repr<T>()) {
+        return "<Future finished result=" + py_repr(f.result()) + ">";
+    } else {
+        return "<Future finished result=...>";
+    }
+}
+}  // namespace detail
+
 /// asyncio.Future: a handle to a shared FutureState<T>.
 template <class T = void>
 class [[nodiscard]] Future {
@@ -259,6 +308,23 @@ public:
     decltype(auto) result() { return s_->result(); }
     std::uint64_t id() const noexcept { return s_->id(); }
     State* state() const noexcept { return s_.get(); }
+
+    /// fut.add_done_callback(fn): once this is done, `fn(fut)` runs as its own loop callback
+    /// (call_soon, in registration order), in a copy of the context current now. `name` is how
+    /// reports show it: an exception in `fn` is "Exception in callback bad(<Future cancelled>)"
+    /// for name "bad". Returns the id remove_done_callback takes.
+    DoneCallbackId add_done_callback(std::function<void(Future)> fn, std::string name = "callback") {
+        return s_->add_user_callback(
+            [fn = std::move(fn)](FutureBase& f) { fn(Future(detail::Ref<State>(static_cast<State*>(&f)))); },
+            &detail::future_repr<State>, std::move(name));
+    }
+    /// fut.remove_done_callback: drops registration `id` if it has not been queued yet; returns
+    /// how many registrations it dropped (0 or 1). Python removes every registration of an equal
+    /// function; here each registration has its own id.
+    std::size_t remove_done_callback(DoneCallbackId id) noexcept { return s_->remove_user_callback(id); }
+
+    /// Identity (Python's `is`): both handles refer to the same future.
+    friend bool operator==(const Future& a, const Future& b) noexcept { return a.s_.get() == b.s_.get(); }
 
     detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
 

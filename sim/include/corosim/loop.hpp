@@ -88,6 +88,15 @@ public:
     /// As Handle.__init__ does, these three take a copy of the current context
     /// (contextvars.copy_context()) and `fn` runs in that copy.
     Handle call_soon(std::function<void()> fn, std::string name = "callback()");
+    /// call_soon(fn, context=ctx): as call_soon, in the given context instead of a copy of
+    /// the current one (Future.add_done_callback's queued callbacks).
+    Handle call_soon_in_context(std::shared_ptr<detail::ContextData> context, std::function<void()> fn,
+                                std::string name);
+    /// contextvars.copy_context() as Handle.__init__ takes it: the running task's or
+    /// callback's context, copied.
+    std::shared_ptr<detail::ContextData> copy_current_context();
+    /// A fresh id for an add_done_callback registration.
+    std::uint64_t next_done_callback_id() noexcept { return ++done_callback_ids_; }
     /// asyncio's call_later: `call_at(time() + delay, fn)`.
     Handle call_later(Duration delay, std::function<void()> fn, std::string name = "callback()");
     /// asyncio's call_at: a timer in CPython's heap order (G2), even when `when` is now or past.
@@ -234,7 +243,6 @@ private:
     void free_handle(std::uint32_t slot);
     void cancel_handle(std::uint32_t slot, std::uint32_t gen);
     static void run_handle(void* loop, void* slot, bool run);
-    std::shared_ptr<detail::ContextData> copy_current_context();
 
     void ready_push(detail::Callback cb);
     std::uint32_t ask(const ChoicePoint& point);
@@ -256,6 +264,7 @@ private:
     std::size_t timer_cancelled_count_ = 0;
     std::vector<HandleRec> handles_;
     std::vector<std::uint32_t> free_handles_;
+    std::uint64_t done_callback_ids_ = 0;
     std::uint64_t timer_seq_ = 0;
 
     Trace trace_;

@@ -189,6 +189,21 @@ public:
     State* state() const noexcept { return s_.get(); }
     explicit operator bool() const noexcept { return static_cast<bool>(s_); }
 
+    /// task.add_done_callback(fn): once the task is done, `fn(task)` runs as its own loop
+    /// callback (call_soon), before a task awaiting it resumes if added earlier, in a copy of the
+    /// context current now; `name` is how reports show it (`bad(<Task Task-1>)`). Returns the id
+    /// remove_done_callback takes.
+    DoneCallbackId add_done_callback(std::function<void(Task)> fn, std::string name = "callback") {
+        return s_->add_user_callback(
+            [fn = std::move(fn)](FutureBase& f) { fn(Task(detail::Ref<State>(static_cast<State*>(&f)))); },
+            [](FutureBase& f) { return "<Task " + static_cast<State&>(f).name() + ">"; }, std::move(name));
+    }
+    /// task.remove_done_callback: drops registration `id` if not yet queued; returns 0 or 1.
+    std::size_t remove_done_callback(DoneCallbackId id) noexcept { return s_->remove_user_callback(id); }
+
+    /// Identity (Python's `is`): both handles refer to the same task.
+    friend bool operator==(const Task& a, const Task& b) noexcept { return a.s_.get() == b.s_.get(); }
+
     detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
 
 private:

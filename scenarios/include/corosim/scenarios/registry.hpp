@@ -49,6 +49,8 @@ void register_conf_taskgroup(Registry& reg);
 void register_conf_groups(Registry& reg);
 /// Twin of the exception notes program (family `exception_groups`).
 void register_conf_notes(Registry& reg);
+/// Twin of the done-callbacks program (family `runtime`).
+void register_conf_done_callbacks(Registry& reg);
 /// Twins of the sync primitive, Queue, coroutine-diagnostic, exception-handler and debug-mode
 /// programs (family `runtime`).
 void register_conf_runtime(Registry& reg);
