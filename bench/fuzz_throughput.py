@@ -1,13 +1,18 @@
-"""The fuzzer's own speed (issue 6): runs per second per core on a tiny scenario with tracing
-off and passing runs not stored, and events per second persisted into SQLite.
+"""The fuzzer's own speed (issues 6 and 15): runs per second of `corosim fuzz` on tiny scenarios
+with tracing off and passing runs not stored, set against the same runs made in process (one
+fresh loop per run, no worker, no store: bench/bench_runs.cpp), and events per second persisted
+into SQLite. Rates in CPU time (the parent's and the workers' together) and in wall time; each
+pair is measured `--rounds` times interleaved and the medians are reported.
 
-usage: fuzz_throughput.py [--corosim build/cli/corosim] [--bench-store build/bench/bench_store]
-                          [--runs 200000] [--json]
+usage: fuzz_throughput.py [--corosim build/cli/corosim] [--bench-runs build/bench/bench_runs]
+                          [--bench-store build/bench/bench_store] [--runs 200000] [--rounds 3]
+                          [--scenarios tiny_group,tiny_pair] [--json]
 """
 import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,18 +21,25 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def fuzz_rate(corosim, runs, jobs):
+def fuzz_rate(corosim, scenario, runs, jobs):
     with tempfile.TemporaryDirectory() as tmp:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        subprocess.run([corosim, "fuzz", "--scenario", "tiny_pair", "--runs", str(runs), "--record", "none",
+        subprocess.run([corosim, "fuzz", "--scenario", scenario, "--runs", str(runs), "--record", "none",
                         "--no-shrink", "--jobs", str(jobs), "--db", os.path.join(tmp, "t.db")],
                        check=True, capture_output=True)
         wall = time.perf_counter() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"runs": runs, "jobs": jobs, "wall_s": wall, "cpu_s": cpu,
-            "runs_per_s": runs / wall, "runs_per_s_per_core": runs / cpu}
+    return {"runs_per_s": runs / wall, "runs_per_cpu_s": runs / cpu}
+
+
+def inprocess_rate(bench, scenario):
+    out = subprocess.run([bench, "--benchmark_format=json", "--benchmark_filter=BM_InProcess/%s/" % scenario],
+                         check=True, capture_output=True, text=True).stdout
+    b = json.loads(out)["benchmarks"][0]
+    per_iteration = b["items_per_second"] * b["cpu_time"] / 1e3  # time_unit: ms
+    return {"runs_per_s": per_iteration / (b["real_time"] / 1e3), "runs_per_cpu_s": b["items_per_second"]}
 
 
 def store_rate(bench):
@@ -36,26 +48,46 @@ def store_rate(bench):
     return {"events_per_s": b["events_per_s"], "events_per_run": b["events_per_run"]}
 
 
+def medians(samples):
+    return {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corosim", default=os.path.join(ROOT, "build", "cli", "corosim"))
+    ap.add_argument("--bench-runs", default=os.path.join(ROOT, "build", "bench", "bench_runs"))
     ap.add_argument("--bench-store", default=os.path.join(ROOT, "build", "bench", "bench_store"))
     ap.add_argument("--runs", type=int, default=200000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--scenarios", default="tiny_group,tiny_pair")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    result = {"fuzz_jobs1": fuzz_rate(args.corosim, args.runs, 1), "fuzz_jobs2": fuzz_rate(args.corosim, args.runs, 2),
-              "store": store_rate(args.bench_store)}
+    result = {}
+    for scenario in args.scenarios.split(","):
+        samples = {"in_process": [], "jobs1": [], "jobs2": []}
+        for _ in range(args.rounds):
+            samples["in_process"].append(inprocess_rate(args.bench_runs, scenario))
+            samples["jobs1"].append(fuzz_rate(args.corosim, scenario, args.runs, 1))
+            samples["jobs2"].append(fuzz_rate(args.corosim, scenario, args.runs, 2))
+        r = {k: medians(v) for k, v in samples.items()}
+        r["ratio_cpu"] = r["jobs1"]["runs_per_cpu_s"] / r["in_process"]["runs_per_cpu_s"]
+        r["ratio_wall"] = r["jobs1"]["runs_per_s"] / r["in_process"]["runs_per_s"]
+        result[scenario] = r
+    result["store"] = store_rate(args.bench_store)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    for key in ("fuzz_jobs1", "fuzz_jobs2"):
-        r = result[key]
-        print("fuzz tiny_pair, --jobs %d: %d runs in %.2f s wall, %.2f s CPU: %s runs/s, %s runs/s per core"
-              % (r["jobs"], r["runs"], r["wall_s"], r["cpu_s"], "{:,.0f}".format(r["runs_per_s"]),
-                 "{:,.0f}".format(r["runs_per_s_per_core"])))
+    n = "{:,.0f}".format
+    for scenario in args.scenarios.split(","):
+        r = result[scenario]
+        for key, what in (("in_process", "in process"), ("jobs1", "fuzz --jobs 1"), ("jobs2", "fuzz --jobs 2")):
+            print("%s, %s: %s runs per CPU-second, %s runs/s wall" % (scenario, what, n(r[key]["runs_per_cpu_s"]),
+                                                                     n(r[key]["runs_per_s"])))
+        print("%s: fuzz --jobs 1 / in process = %.0f%% (CPU), %.0f%% (wall)"
+              % (scenario, 100 * r["ratio_cpu"], 100 * r["ratio_wall"]))
     s = result["store"]
     print("store: %s events/s persisted (%d events per run, batches of 100 runs per transaction)"
-          % ("{:,.0f}".format(s["events_per_s"]), s["events_per_run"]))
+          % (n(s["events_per_s"]), s["events_per_run"]))
     return 0
 
 

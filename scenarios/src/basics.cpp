@@ -109,6 +109,25 @@ Coro<void> tiny_pair() {
     check(state->value >= 2 && state->value <= 4, "between 2 and 4 increments survive");
 }
 
+// ---- tiny_group: the fuzzer's speed on a run with a TaskGroup and a timer (issue 15) ----
+
+Coro<void> tiny_child(std::int64_t sleep_ms) {
+    for (int i = 0; i < 3; ++i) co_await sleep(0);
+    if (sleep_ms > 0) co_await sleep(millis(sleep_ms));
+}
+
+Coro<void> tiny_group_body(TaskGroup& tg, std::int64_t sleep_ms) {
+    (void)tg.create_task(tiny_child(sleep_ms));
+    (void)tg.create_task(tiny_child(0));
+    (void)tg.create_task(tiny_child(0));
+    co_return;
+}
+
+Coro<void> tiny_group(std::int64_t sleep_ms) {
+    Coro<void> c = async_with(TaskGroup(), &tiny_group_body, sleep_ms);
+    co_await std::move(c);
+}
+
 }  // namespace
 
 void register_basics(Registry& reg) {
@@ -123,6 +142,10 @@ void register_basics(Registry& reg) {
              [](const Context& c) { return racy_counter(c.get("workers"), c.get("rounds")); }});
     reg.add({"tiny_pair", "basics", "two tasks, four awaits: the fuzzer's own throughput benchmark", {},
              [](const Context&) { return tiny_pair(); }});
+    reg.add({"tiny_group", "basics",
+             "a TaskGroup of three tasks, three sleep(0) each, one of them then sleeping 1-3 ms: the fuzzer's speed",
+             {{"sleep_ms", 1, 3, 1, "the one timer's delay"}},
+             [](const Context& c) { return tiny_group(c.get("sleep_ms")); }});
 }
 
 }  // namespace corosim::scenarios
