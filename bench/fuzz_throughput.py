@@ -2,11 +2,12 @@
 with tracing off and passing runs not stored, set against the same runs made in process (one
 fresh loop per run, no worker, no store: bench/bench_runs.cpp), and events per second persisted
 into SQLite. Rates in CPU time (the parent's and the workers' together) and in wall time; each
-pair is measured `--rounds` times interleaved and the medians are reported.
+pair is measured `--rounds` times interleaved and the medians are reported. `--baseline` adds
+`fuzz --jobs 1` of another build (say, before a change) to the same rounds.
 
 usage: fuzz_throughput.py [--corosim build/cli/corosim] [--bench-runs build/bench/bench_runs]
                           [--bench-store build/bench/bench_store] [--runs 200000] [--rounds 3]
-                          [--scenarios tiny_group,tiny_pair] [--json]
+                          [--scenarios tiny_group,tiny_pair] [--baseline OTHER/corosim] [--json]
 """
 import argparse
 import json
@@ -60,18 +61,26 @@ def main():
     ap.add_argument("--runs", type=int, default=200000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--scenarios", default="tiny_group,tiny_pair")
+    ap.add_argument("--baseline", help="another corosim whose fuzz --jobs 1 is measured in the same rounds")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     result = {}
     for scenario in args.scenarios.split(","):
         samples = {"in_process": [], "jobs1": [], "jobs2": []}
+        if args.baseline:
+            samples["baseline_jobs1"] = []
         for _ in range(args.rounds):
             samples["in_process"].append(inprocess_rate(args.bench_runs, scenario))
+            if args.baseline:
+                samples["baseline_jobs1"].append(fuzz_rate(args.baseline, scenario, args.runs, 1))
             samples["jobs1"].append(fuzz_rate(args.corosim, scenario, args.runs, 1))
             samples["jobs2"].append(fuzz_rate(args.corosim, scenario, args.runs, 2))
         r = {k: medians(v) for k, v in samples.items()}
         r["ratio_cpu"] = r["jobs1"]["runs_per_cpu_s"] / r["in_process"]["runs_per_cpu_s"]
         r["ratio_wall"] = r["jobs1"]["runs_per_s"] / r["in_process"]["runs_per_s"]
+        if args.baseline:
+            r["baseline_ratio_cpu"] = r["baseline_jobs1"]["runs_per_cpu_s"] / r["in_process"]["runs_per_cpu_s"]
+            r["baseline_ratio_wall"] = r["baseline_jobs1"]["runs_per_s"] / r["in_process"]["runs_per_s"]
         result[scenario] = r
     result["store"] = store_rate(args.bench_store)
     if args.json:
@@ -80,9 +89,15 @@ def main():
     n = "{:,.0f}".format
     for scenario in args.scenarios.split(","):
         r = result[scenario]
-        for key, what in (("in_process", "in process"), ("jobs1", "fuzz --jobs 1"), ("jobs2", "fuzz --jobs 2")):
+        for key, what in (("in_process", "in process"), ("baseline_jobs1", "baseline fuzz --jobs 1"),
+                          ("jobs1", "fuzz --jobs 1"), ("jobs2", "fuzz --jobs 2")):
+            if key not in r:
+                continue
             print("%s, %s: %s runs per CPU-second, %s runs/s wall" % (scenario, what, n(r[key]["runs_per_cpu_s"]),
                                                                      n(r[key]["runs_per_s"])))
+        if args.baseline:
+            print("%s: baseline fuzz --jobs 1 / in process = %.0f%% (CPU), %.0f%% (wall)"
+                  % (scenario, 100 * r["baseline_ratio_cpu"], 100 * r["baseline_ratio_wall"]))
         print("%s: fuzz --jobs 1 / in process = %.0f%% (CPU), %.0f%% (wall)"
               % (scenario, 100 * r["ratio_cpu"], 100 * r["ratio_wall"]))
     s = result["store"]

@@ -123,6 +123,27 @@ std::optional<ShrinkResult> shrink_isolated(const scenarios::Scenario& scenario,
 }
 }  // namespace
 
+bool HashSet::insert(std::uint64_t h) {
+    constexpr std::uint64_t kZero = 0x9E3779B97F4A7C15ULL;  // where a hash of 0 goes
+    if (h == 0) h = kZero;
+    if (2 * (size_ + 1) > slots_.size()) {  // at most half full
+        std::vector<std::uint64_t> old(std::max<std::size_t>(64, 2 * slots_.size()), 0);
+        old.swap(slots_);
+        size_ = 0;
+        for (const std::uint64_t v : old)
+            if (v != 0) insert(v);
+    }
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = Rng::splitmix64(h) & mask;; i = (i + 1) & mask) {
+        if (slots_[i] == h) return false;
+        if (slots_[i] == 0) {
+            slots_[i] = h;
+            ++size_;
+            return true;
+        }
+    }
+}
+
 RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions& options, std::uint64_t index) {
     RunSpec spec;
     spec.scenario = scenario.name;
@@ -279,6 +300,8 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     iso.run_timeout = options.run_timeout;
     iso.max_memory_mb = options.max_memory_mb;
     iso.before_fork = [&] { committer.flush(at); };
+    // One pool for the whole campaign: its workers are forked once, not once per round.
+    WorkerPool pool(options.scenarios, iso);
     const auto shrink_queued = [&] {
         // Each in a child process: a candidate may crash too. Left for a resume when stopped.
         for (const auto& item : to_shrink) {
@@ -296,9 +319,12 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     if (options.shrink) shrink_queued();
 
     bool exhausted = false;
+    // Reused from round to round: a fresh work list each round cost its page faults again.
+    std::vector<WorkItem> items;
+    std::vector<std::uint64_t> indices;  // each item's run index in its scenario
     while (in_time()) {
-        std::vector<WorkItem> items;
-        std::vector<std::uint64_t> indices;  // each item's run index in its scenario
+        items.clear();
+        indices.clear();
         for (const scenarios::Scenario* s : options.scenarios) {
             if (scenario_stopped(s->name)) continue;
             const std::uint64_t n = planned_runs(s);
@@ -321,8 +347,8 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
         const std::uint64_t skip = std::min<std::uint64_t>(at.item, items.size());
         items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(skip));
         indices.erase(indices.begin(), indices.begin() + static_cast<std::ptrdiff_t>(skip));
-        run_isolated(
-            items, iso,
+        pool.run(
+            items,
             [&](std::size_t i, RunReport&& rep) {
                 ScenarioStats& stats = result.stats[items[i].spec.scenario];
                 at.item = skip + i + 1;

@@ -6,7 +6,9 @@ namespace corosim::checker {
 
 namespace {
 void put_u64(std::string& out, std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+    char b[8];  // one append, not eight: a worker encodes a report per run
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    out.append(b, sizeof b);
 }
 void put_str(std::string& out, std::string_view s) {
     put_u64(out, s.size());
@@ -114,10 +116,12 @@ RunReport decode_report(std::string_view bytes, std::size_t& pos) {
     r.trace_hash = in.u64();
     const std::uint64_t nc = in.u64();
     if (nc > bytes.size()) throw std::runtime_error("malformed run report");
+    r.choices.reserve(nc);
     for (std::uint64_t i = 0; i < nc; ++i) r.choices.push_back(static_cast<std::uint32_t>(in.u64()));
     r.has_events = in.u64() != 0;
     const std::uint64_t ne = in.u64();
     if (ne > bytes.size()) throw std::runtime_error("malformed run report");
+    r.events.reserve(ne);
     for (std::uint64_t i = 0; i < ne; ++i) {
         StoredEvent e;
         e.seq = static_cast<std::int64_t>(in.u64());

@@ -1,8 +1,10 @@
 // isolation.hpp: runs scenario runs in forked worker processes, so a scenario that aborts,
 // takes a signal or hangs is recorded as a failure with its seed instead of taking the fuzzer
-// down (issue 6). Workers are forked after the work list is built: they share it by copy and
-// report each run over a pipe; the parent hands out batches, watches for death and silence,
-// and delivers results in work-list order, so `--jobs N` stores exactly what `--jobs 1` does.
+// down (issue 6). A pool of worker processes lives as long as the campaign; the parent sends
+// batches of runs and each worker answers a batch with one message; the parent watches for
+// death and silence (a counter in shared memory says which run a worker is in, so a crash in
+// the middle of a batch blames that run and re-runs the rest), and delivers results in
+// work-list order, so `--jobs N` stores exactly what `--jobs 1` does.
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,16 +38,37 @@ RunReport execute_item(const WorkItem& item);
 /// How worker processes are used.
 struct IsolationOptions {
     unsigned jobs = 1;                                 ///< worker processes
-    std::size_t batch = 32;                            ///< runs handed out at a time
+    std::size_t batch = 1024;                          ///< most runs handed out at a time
+    std::chrono::milliseconds batch_time{20};          ///< aim: a batch takes about this long
     std::chrono::milliseconds run_timeout{20'000};     ///< a silent worker is killed after this: outcome hang
     std::uint64_t max_memory_mb = 0;                   ///< address-space limit per worker (0: none): outcome oom
     /// Called before every fork (the campaign commits: no SQLite transaction crosses a fork).
     std::function<void()> before_fork;
 };
 
-/// Runs `items` in worker processes. `on_result(i, report)` is called in index order for every
-/// item that was dispatched; `keep_going()` is asked before each dispatch (a time budget) and
-/// dispatching stops at the first false, so the items run are always a prefix.
+/// Worker processes that outlive one work list: forked on first use, they are handed each run
+/// over a pipe (so a campaign forks once, not once per round) and answer a batch of runs per
+/// message. Runs of `scenarios` only. Not thread-safe; the destructor ends the workers.
+class WorkerPool {
+public:
+    WorkerPool(std::vector<const scenarios::Scenario*> scenarios, IsolationOptions options);
+    ~WorkerPool();
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+
+    /// Runs `items`. `on_result(i, report)` is called in index order for every item that was
+    /// dispatched; `keep_going()` is asked before each dispatch (a time budget) and
+    /// dispatching stops at the first false, so the items run are always a prefix. Returns
+    /// when every dispatched item has its result.
+    void run(const std::vector<WorkItem>& items, const std::function<void(std::size_t, RunReport&&)>& on_result,
+             const std::function<bool()>& keep_going);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Runs `items` in a WorkerPool of their own (see WorkerPool::run).
 void run_isolated(const std::vector<WorkItem>& items, const IsolationOptions& options,
                   const std::function<void(std::size_t, RunReport&&)>& on_result,
                   const std::function<bool()>& keep_going);

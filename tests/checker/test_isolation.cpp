@@ -1,0 +1,195 @@
+// The worker pool (issue 15): runs go to workers in batches, and a run that crashes, hangs or
+// runs out of memory in the middle of a batch is recorded exactly as when runs went one at a
+// time, the rest of its batch re-run; results equal the in-process runs.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <vector>
+
+#include "corosim/checker/isolation.hpp"
+#include "corosim/corosim.hpp"
+
+namespace corosim::checker {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+#else
+constexpr bool kAsan = false;
+#endif
+
+// Run v: two tasks and a few awaits (a trace hash that depends on v), then what `bad(v)` asks.
+enum class Bad { kNone, kAbort, kSpin, kAlloc };
+
+Coro<void> step(std::int64_t v) {
+    for (std::int64_t i = 0; i <= v % 3; ++i) co_await sleep(0);
+}
+
+Coro<void> body(std::int64_t v, Bad bad) {
+    Task<void> a = create_task(step(v));
+    Task<void> b = create_task(step(v + 1));
+    co_await a;
+    co_await b;
+    trace("v", {{"v", v}});
+    switch (bad) {
+        case Bad::kNone: break;
+        case Bad::kAbort: std::abort();
+        case Bad::kSpin: {
+            volatile std::uint64_t n = 0;
+            for (;;) n = n + 1;
+        }
+        case Bad::kAlloc: {
+            std::vector<std::unique_ptr<char[]>> blocks;
+            for (;;) {
+                blocks.emplace_back(new char[1 << 20]);
+                std::memset(blocks.back().get(), 1, 1 << 20);
+            }
+        }
+    }
+}
+
+scenarios::Scenario make_scenario(std::string name, std::function<Bad(std::int64_t)> bad) {
+    return {std::move(name), "test", "misbehaves for some v", {{"v", 0, 1000, 0, "run"}},
+            [bad](const scenarios::ScenarioArgs& c) { return body(c.get("v"), bad(c.get("v"))); }};
+}
+
+std::vector<WorkItem> work(const scenarios::Scenario& s, std::int64_t n) {
+    std::vector<WorkItem> items;
+    for (std::int64_t v = 0; v < n; ++v) {
+        WorkItem item;
+        item.scenario = &s;
+        item.spec = default_spec(s, v % 2 == 0 ? "fifo" : "random", static_cast<std::uint64_t>(v));
+        item.spec.params["v"] = v;
+        item.check_determinism = v % 5 == 0;
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+std::vector<RunReport> run_all(WorkerPool& pool, const std::vector<WorkItem>& items) {
+    std::vector<RunReport> out;
+    pool.run(
+        items,
+        [&](std::size_t i, RunReport&& rep) {
+            EXPECT_EQ(i, out.size()) << "results come in work-list order";
+            out.push_back(std::move(rep));
+        },
+        [] { return true; });
+    return out;
+}
+
+// Big batches: after its first result a worker gets every run left (up to `batch`) at once.
+IsolationOptions big_batches() {
+    IsolationOptions o;
+    o.batch = 1024;
+    o.batch_time = std::chrono::milliseconds(60'000);
+    return o;
+}
+
+void expect_same(const std::vector<RunReport>& a, const std::vector<RunReport>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].outcome, b[i].outcome) << i;
+        EXPECT_EQ(a[i].message, b[i].message) << i;
+        EXPECT_EQ(a[i].trace_hash, b[i].trace_hash) << i;
+        EXPECT_EQ(a[i].choices, b[i].choices) << i;
+        EXPECT_EQ(a[i].steps, b[i].steps) << i;
+    }
+}
+
+TEST(WorkerPool, CrashesInTheMiddleOfABatchBlameTheirRunAndRerunTheRest) {
+    const auto s = make_scenario("abort_some", [](std::int64_t v) { return v % 7 == 3 ? Bad::kAbort : Bad::kNone; });
+    const auto items = work(s, 200);
+    WorkerPool pool({&s}, big_batches());
+    const auto reports = run_all(pool, items);
+    ASSERT_EQ(reports.size(), items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i % 7 == 3) {
+            EXPECT_EQ(reports[i].outcome, "crash") << i;
+            EXPECT_NE(reports[i].message.find("signal 6"), std::string::npos) << reports[i].message;
+            continue;
+        }
+        EXPECT_EQ(reports[i].outcome, "pass") << i << ": " << reports[i].message;
+        RunSpec spec = items[i].spec;
+        spec.level = TraceLevel::kOff;
+        EXPECT_EQ(reports[i].trace_hash, run_spec(s, spec).trace_hash) << i;
+    }
+    // The same reports when runs go one at a time, and from two workers.
+    IsolationOptions one;
+    one.batch = 1;
+    WorkerPool single({&s}, one);
+    expect_same(run_all(single, items), reports);
+    IsolationOptions two = big_batches();
+    two.jobs = 2;
+    WorkerPool pair({&s}, two);
+    expect_same(run_all(pair, items), reports);
+    // The pool outlives its crashed workers: a second work list on it gets the same results.
+    expect_same(run_all(pool, items), reports);
+}
+
+TEST(WorkerPool, AHangInTheMiddleOfABatchIsThatRunsTimeout) {
+    const auto s = make_scenario("spin_one", [](std::int64_t v) { return v == 40 ? Bad::kSpin : Bad::kNone; });
+    const auto items = work(s, 100);
+    IsolationOptions o = big_batches();
+    o.run_timeout = std::chrono::milliseconds(1000);
+    WorkerPool pool({&s}, o);
+    const auto reports = run_all(pool, items);
+    ASSERT_EQ(reports.size(), items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(reports[i].outcome, i == 40 ? "hang" : "pass") << i << ": " << reports[i].message;
+    }
+    EXPECT_EQ(reports[40].message, "hang: no result within 1000 ms (--timeout)");
+}
+
+TEST(WorkerPool, RunningOutOfMemoryInTheMiddleOfABatchIsThatRunsOom) {
+    if (kAsan) GTEST_SKIP() << "ASan reserves terabytes of address space: RLIMIT_AS cannot apply";
+    const auto s = make_scenario("alloc_one", [](std::int64_t v) { return v == 30 ? Bad::kAlloc : Bad::kNone; });
+    const auto items = work(s, 60);
+    IsolationOptions o = big_batches();
+    o.max_memory_mb = 512;
+    WorkerPool pool({&s}, o);
+    const auto reports = run_all(pool, items);
+    ASSERT_EQ(reports.size(), items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(reports[i].outcome, i == 30 ? "oom" : "pass") << i << ": " << reports[i].message;
+    }
+}
+
+TEST(WorkerPool, BatchesOfReportsLargerThanAPipeGetThrough) {
+    // Every run keeps its events: a batch's answer is far bigger than the result pipe, while
+    // the parent keeps the next batches coming.
+    const auto s = make_scenario("fine", [](std::int64_t) { return Bad::kNone; });
+    auto items = work(s, 2000);
+    for (WorkItem& item : items) item.keep_events = true;
+    WorkerPool pool({&s}, big_batches());
+    const auto reports = run_all(pool, items);
+    ASSERT_EQ(reports.size(), items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        EXPECT_EQ(reports[i].outcome, "pass") << i;
+        EXPECT_TRUE(reports[i].has_events && !reports[i].events.empty()) << i;
+    }
+}
+
+TEST(WorkerPool, AStopBetweenBatchesLeavesAPrefix) {
+    const auto s = make_scenario("fine", [](std::int64_t) { return Bad::kNone; });
+    const auto items = work(s, 500);
+    WorkerPool pool({&s}, big_batches());
+    int asked = 0;
+    std::size_t got = 0;
+    pool.run(
+        items, [&](std::size_t i, RunReport&&) { EXPECT_EQ(i, got++); }, [&] { return ++asked <= 2; });
+    EXPECT_GT(got, 0u);
+    EXPECT_LT(got, items.size());
+}
+
+}  // namespace
+}  // namespace corosim::checker
