@@ -65,10 +65,12 @@ Coro<void> pingpong(std::int64_t n) {
     check(s->received[0] + s->received[1] == n, "every handoff received");
 }
 
-void W1_pingpong(benchmark::State& state) {
+void pingpong_at(benchmark::State& state, TraceLevel level) {
     const std::int64_t n = scaled(1'000'000);
+    LoopOptions o = quiet();
+    o.trace_level = level;
     RunResult r;
-    for (auto _ : state) r = run([n] { return pingpong(n); }, quiet());
+    for (auto _ : state) r = run([n] { return pingpong(n); }, o);
     finish(state, n, r);
 }
 
@@ -88,13 +90,21 @@ Coro<void> storm(std::int64_t tasks, std::int64_t k) {
     check(*done == tasks, "every worker finished");
 }
 
-void W2_yield_storm(benchmark::State& state) {
+void storm_at(benchmark::State& state, TraceLevel level) {
     const std::int64_t tasks = 1'000;
     const std::int64_t k = scaled(1'000);
+    LoopOptions o = quiet();
+    o.trace_level = level;
     RunResult r;
-    for (auto _ : state) r = run([=] { return storm(tasks, k); }, quiet());
+    for (auto _ : state) r = run([=] { return storm(tasks, k); }, o);
     finish(state, tasks * k, r);
 }
+
+void W1_pingpong(benchmark::State& state) { pingpong_at(state, TraceLevel::kOff); }
+void W2_yield_storm(benchmark::State& state) { storm_at(state, TraceLevel::kOff); }
+// W1 and W2 at the full trace level: what a failing run's re-run costs (issue 15 item 5).
+void W1_pingpong_full(benchmark::State& state) { pingpong_at(state, TraceLevel::kFull); }
+void W2_yield_storm_full(benchmark::State& state) { storm_at(state, TraceLevel::kFull); }
 
 // ---- W3: n trivial tasks created and awaited in batches of 1,000 ----
 
@@ -249,6 +259,8 @@ void W7_taskgroup_children(benchmark::State& state) {
 
 BENCHMARK(W1_pingpong)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W2_yield_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W1_pingpong_full)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(W2_yield_storm_full)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W3_spawn_join)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W4_timers)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 BENCHMARK(W5_cancel_storm)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();

@@ -80,7 +80,8 @@ TaskBase::~TaskBase() {
         if (top_handle_) std::exchange(top_handle_, {}).destroy();
         return;
     }
-    report_unretrieved("Task", "<Task " + name_ + ">");
+    // The report's text only when there is a report: most tasks never need it.
+    if (log_traceback_ && exc_) report_unretrieved("Task", "<Task " + name_ + ">");
     if (fut_waiter_ != nullptr || top_handle_) abandon();
     loop_->unlink_task(this);
 }
