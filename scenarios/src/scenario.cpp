@@ -103,6 +103,7 @@ void register_builtin(Registry& reg) {
     register_conf_heldout(twins);
     register_conf_heldout_sync(twins);
     register_conf_heldout_queue(twins);
+    register_conf_net(twins);
     for (const auto& [name, twin] : twins.all()) {
         Scenario s = twin;
         s.fifo_only = true;
@@ -117,6 +118,7 @@ void register_builtin(Registry& reg) {
     register_bugbench_waitfor(reg);
     register_bugbench_apps(reg);
     register_search_targets(reg);
+    register_net_kv(reg);
     register_runtime_families(reg);
     register_diagnostic_families(reg);
 }

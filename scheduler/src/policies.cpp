@@ -130,6 +130,8 @@ std::uint32_t ExploringPolicy::choose(const ChoicePoint& point) {
             // Most timers fire on time; one in four is late by a uniform 1/8..8/8 of the jitter.
             return rng_.below(4) == 0 ? static_cast<std::uint32_t>(1 + rng_.below(point.n - 1)) : 0;
         case ChoiceKind::kBuggify: return rng_.below(100) < point.percent ? 1 : 0;
+        // Uniform over the link's latency range: reordering across connections needs the tails.
+        case ChoiceKind::kDelay: return static_cast<std::uint32_t>(rng_.below(point.n));
     }
     return 0;
 }

@@ -287,6 +287,16 @@ bool Loop::buggify(std::string_view site, std::uint32_t percent) {
     return fired;
 }
 
+std::uint32_t Loop::choose(ChoiceKind kind, std::uint32_t n, std::string_view site) {
+    if (options_.policy == nullptr || n < 2) return 0;
+    if (!options_.policy->faults() && options_.policy->jitter() <= 0) return 0;
+    ChoicePoint point;
+    point.kind = kind;
+    point.n = n;
+    point.site = site;
+    return ask(point);
+}
+
 bool buggify(std::string_view site, std::uint32_t percent) { return running_loop().buggify(site, percent); }
 
 // ---- _run_once ----

@@ -93,10 +93,10 @@ std::string Trace::render(const Event& e) const {
         case EventKind::kTimerFire: text += " id=" + std::to_string(e.b); break;
         case EventKind::kChoice:
         {
-            static constexpr const char* kKinds[] = {"", " kind=jitter", " kind=buggify"};
+            static constexpr const char* kKinds[] = {"", " kind=jitter", " kind=buggify", " kind=delay"};
             const auto kind = static_cast<std::uint64_t>(e.b) >> 32;
             text += " n=" + std::to_string(e.a) + " pick=" + std::to_string(e.b & 0xffffffff) +
-                    (kind < 3 ? kKinds[kind] : "");
+                    (kind < 4 ? kKinds[kind] : "");
         }
             break;
         case EventKind::kCancel: text += " task=" + task_name(static_cast<std::uint32_t>(e.a)); break;

@@ -31,6 +31,7 @@ PRELUDE = """#include <chrono>
 #include <vector>
 
 #include <corosim/corosim.hpp>
+#include <corosim/net/streams.hpp>
 #include <corosim/scenarios/registry.hpp>
 
 using namespace corosim;

@@ -151,6 +151,11 @@ public:
     /// answer is a recorded choice, so it replays and shrinks (to "not fired").
     bool buggify(std::string_view site, std::uint32_t percent);
 
+    /// A choice among `n` options that only a policy exploring faults or jitter is asked (kDelay:
+    /// a network layer's message delay); 0 otherwise, so FIFO and plain policies never record
+    /// it and their traces stay CPython's. The answer is recorded, so it replays and shrinks.
+    std::uint32_t choose(ChoiceKind kind, std::uint32_t n, std::string_view site = {});
+
     /// The choices made at choice points, in order (the replay input).
     const std::vector<std::uint32_t>& choices() const noexcept { return choices_; }
     /// Callbacks run so far.

@@ -1,7 +1,7 @@
 // policy.hpp: the choice interface (DESIGN 3). The loop asks a Policy at every choice point and
 // records the answer, so a run is a function of its choice sequence. Choice points are the order
 // of the ready batch (always asked when two or more callbacks are ready), and, only when the
-// policy asks for them, timer jitter and buggify fault points. Every answer 0 is asyncio's:
+// policy asks for them, timer jitter, buggify fault points and message delays. Every answer 0 is asyncio's:
 // FIFO order, no jitter, no fault, so a recorded sequence shrinks towards CPython's run by
 // zeroing answers. Implementations live in scheduler/; a null policy is FIFO with no virtual call.
 #pragma once
@@ -19,6 +19,7 @@ enum class ChoiceKind : std::uint8_t {
     kRunnable = 0,     ///< which ready callback of the current iteration runs next
     kTimerJitter = 1,  ///< how late a timer fires: option k of n delays it by k/(n-1) of the jitter
     kBuggify = 2,      ///< whether a buggify() fault point fires: 1 yes, 0 no
+    kDelay = 3,        ///< a message delay (net/): option k of n is k/(n-1) of the way from min to max
 };
 
 /// One choice point, as the loop describes it to the policy.
@@ -56,5 +57,7 @@ public:
 
 /// Options of a kTimerJitter choice point: delays of 0, J/8, ..., J.
 inline constexpr std::uint32_t kJitterOptions = 9;
+/// Options of a kDelay choice point: the minimum, 1/8 of the range more, ..., the maximum.
+inline constexpr std::uint32_t kDelayOptions = 9;
 
 }  // namespace corosim

@@ -54,6 +54,10 @@ void register_conf_done_callbacks(Registry& reg);
 /// Twins of the sync primitive, Queue, coroutine-diagnostic, exception-handler and debug-mode
 /// programs (family `runtime`).
 void register_conf_runtime(Registry& reg);
+/// The stream-layer conformance twins (net_*.py), on the simulated network.
+void register_conf_net(Registry& reg);
+/// The replicated register over the network: planted_kv_stale_read and its fixed twin.
+void register_net_kv(Registry& reg);
 /// Twins of the cyclic-collection programs (family `runtime`).
 void register_conf_gc(Registry& reg);
 /// Twin of the contextvars program (family `runtime`).

@@ -1,0 +1,60 @@
+// history.hpp: a recorded history of operations on one register and a linearizability check
+// over it (Wing & Gong 1993, with Lowe's memoisation of visited states): is there one total
+// order of the operations, consistent with real time, in which every read returns the value of
+// the latest write? Meant for the small histories of a scenario (at most 64 operations).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "corosim/time.hpp"
+
+namespace corosim::net {
+
+/// One operation: a write of `value`, or a read that returned `value`.
+struct Op {
+    int client = 0;
+    bool write = false;
+    std::int64_t value = 0;
+    Nanos invoke = 0;
+    /// When the reply arrived; none when the outcome is unknown (a timeout): such a write may
+    /// take effect at any point after its invocation, or never; such a read constrains nothing.
+    std::optional<Nanos> complete;
+
+    /// `c1 write(3) [10ms, 14ms]`, `c2 read()->3 [20ms, ?]`.
+    std::string describe() const;
+};
+
+/// A register's history, recorded by the scenario's clients.
+class History {
+public:
+    /// Records an invocation at `now` and returns its index (the value is the write's).
+    std::size_t invoke(int client, bool write, std::int64_t value, Nanos now);
+    /// Records the reply to operation `i` at `now`; a read passes the value it returned.
+    void complete(std::size_t i, Nanos now, std::optional<std::int64_t> read_value = std::nullopt);
+    /// Forgets operation `i` (it certainly had no effect, e.g. the server refused it).
+    void drop(std::size_t i);
+    const std::vector<Op>& ops() const noexcept { return ops_; }
+    /// True when drop(i) was called.
+    bool dropped(std::size_t i) const { return dropped_.at(i); }
+
+private:
+    std::vector<Op> ops_;
+    std::vector<bool> dropped_;
+};
+
+/// What check_register found.
+struct LinearizabilityResult {
+    bool ok = true;
+    /// When not ok: the longest order that explains a prefix of the history, then the
+    /// operations none of which can come next.
+    std::string explanation;
+};
+
+/// Wing-Gong search over `history` for a register whose value starts at `initial`.
+LinearizabilityResult check_register(const History& history, std::int64_t initial);
+
+}  // namespace corosim::net
