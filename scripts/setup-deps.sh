@@ -3,7 +3,7 @@
 # usage: scripts/setup-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(cmake g++ make python3 python3-yaml librapidcheck-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libgtest-dev libbenchmark-dev libpugixml-dev "$@")
+packages=(cmake g++ make python3 python3-yaml librapidcheck-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libgtest-dev libbenchmark-dev libpugixml-dev doxygen chromium "$@")
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -293,20 +293,31 @@ std::string future_repr(FutureBase& base) {
 template <class T = void>
 class [[nodiscard]] Future {
 public:
+    /// The shared state the handle refers to.
     using State = FutureState<T>;
     /// A new pending future on the running loop (loop.create_future()).
     Future();
+    /// A handle to an existing state (another handle's `state()`).
     explicit Future(detail::Ref<State> s) : s_(std::move(s)) {}
 
+    /// fut.done(): finished with a result or an exception, or cancelled.
     bool done() const noexcept { return s_->done(); }
+    /// fut.cancelled().
     bool cancelled() const noexcept { return s_->cancelled(); }
+    /// fut.cancel(msg): false when already done; queues the done callbacks.
     bool cancel(std::optional<std::string> msg = std::nullopt) { return s_->cancel(std::move(msg)); }
+    /// fut.set_result(v) (no argument for Future<void>); InvalidStateError when already done.
     template <class... U>
     void set_result(U&&... v) { s_->set_result(std::forward<U>(v)...); }
+    /// fut.set_exception(e); InvalidStateError when already done.
     void set_exception(std::exception_ptr e) { s_->set_exception(std::move(e)); }
+    /// fut.exception(): null for a result; raises CancelledError or InvalidStateError.
     std::exception_ptr exception() { return s_->exception(); }
+    /// fut.result(): the value, or raises the exception, CancelledError or InvalidStateError.
     decltype(auto) result() { return s_->result(); }
+    /// Per-loop id, as traces show it (`future#N`).
     std::uint64_t id() const noexcept { return s_->id(); }
+    /// The shared state (for APIs taking a FutureBase).
     State* state() const noexcept { return s_.get(); }
 
     /// fut.add_done_callback(fn): once this is done, `fn(fut)` runs as its own loop callback
@@ -326,6 +337,7 @@ public:
     /// Identity (Python's `is`): both handles refer to the same future.
     friend bool operator==(const Future& a, const Future& b) noexcept { return a.s_.get() == b.s_.get(); }
 
+    /// `await fut`: suspends the task until done, then gives result() (B4).
     detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
 
 private:

@@ -174,19 +174,33 @@ private:
 template <class T = void>
 class [[nodiscard]] Task {
 public:
+    /// The shared state the handle refers to.
     using State = TaskState<T>;
+    /// An empty handle (false in a bool context); create_task makes real ones.
     Task() = default;
+    /// A handle to an existing task state.
     explicit Task(detail::Ref<State> s) : s_(std::move(s)) {}
 
+    /// task.get_name(): `Task-N` unless named at creation.
     const std::string& name() const noexcept { return s_->name(); }
+    /// task.done().
     bool done() const noexcept { return s_->done(); }
+    /// task.cancelled().
     bool cancelled() const noexcept { return s_->cancelled(); }
+    /// task.cancel(msg): requests cancellation, delivered as CancelledError at the task's
+    /// current or next await; false when already done (B6).
     bool cancel(std::optional<std::string> msg = std::nullopt) { return s_->cancel(std::move(msg)); }
+    /// task.cancelling(): pending cancel requests not yet uncancelled.
     int cancelling() const noexcept { return s_->cancelling(); }
+    /// task.uncancel(): decrements cancelling() and returns the new count.
     int uncancel() noexcept { return s_->uncancel(); }
+    /// task.result(): the value, or raises the exception, CancelledError or InvalidStateError.
     decltype(auto) result() { return s_->result(); }
+    /// task.exception(): null for a result; raises CancelledError or InvalidStateError.
     std::exception_ptr exception() { return s_->exception(); }
+    /// The shared state (for APIs taking a TaskBase or FutureBase).
     State* state() const noexcept { return s_.get(); }
+    /// True unless default-constructed.
     explicit operator bool() const noexcept { return static_cast<bool>(s_); }
 
     /// task.add_done_callback(fn): once the task is done, `fn(task)` runs as its own loop
@@ -204,6 +218,7 @@ public:
     /// Identity (Python's `is`): both handles refer to the same task.
     friend bool operator==(const Task& a, const Task& b) noexcept { return a.s_.get() == b.s_.get(); }
 
+    /// `await task`: suspends until the task is done, then gives its result (B4).
     detail::FutureAwaiter<State> operator co_await() const noexcept { return detail::FutureAwaiter<State>(s_.get()); }
 
 private:
