@@ -5,6 +5,7 @@
 #include "corosim/checker/campaign.hpp"
 #include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
+#include "corosim/reports/explain.hpp"
 
 namespace corosim::cli {
 
@@ -68,6 +69,12 @@ int run_replay(const ReplayOptions& opt) {
         if (!report.result.message.empty()) std::cout << " (" << terminal_text(report.result.message) << ")";
         std::cout << "\n";
         if (stored->outcome != "pass") std::cout << "  reproduce without the store: " << checker::repro_command(stored->spec) << "\n";
+        // What made this schedule differ from asyncio's, in task terms (stored events only).
+        const std::vector<std::string> choices = reports::explain_choices(events);
+        if (!choices.empty()) {
+            std::cout << "  non-FIFO choices (" << choices.size() << "):\n";
+            for (const std::string& c : choices) std::cout << "    " << terminal_text(c) << "\n";
+        }
         return kExitOk;
     }
     std::cout << "diverged " << what << ": stored hash " << terminal_text(stored->trace_hash) << ", new hash "

@@ -60,7 +60,8 @@ std::string chrome_trace(const checker::StoredRun& run, const std::vector<checke
             push({{"name", "cancel requested"}, {"ph", "i"}, {"s", "t"}, {"ts", ts}, {"pid", 1},
                   {"tid", thread_of(target)}, {"args", {{"by", names[e.task]}, {"vtime_ms", vt}}}});
         } else if (e.kind == kind(EventKind::kChoice)) {
-            push({{"name", "choice " + std::to_string(e.b) + " of " + std::to_string(e.a) + " (not FIFO)"},
+            push({{"name", "choice " + std::to_string(e.b & 0xffffffff) + " of " + std::to_string(e.a & 0xffffffff) +
+                               " (not FIFO)"},
                   {"ph", "i"}, {"s", "g"}, {"ts", ts}, {"pid", 1}, {"tid", 0}, {"args", {{"vtime_ms", vt}}}});
         } else if (e.kind == kind(EventKind::kWaiting)) {
             push({{"name", "still waiting at the end"}, {"ph", "i"}, {"s", "t"}, {"ts", ts}, {"pid", 1},

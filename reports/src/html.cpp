@@ -1,4 +1,5 @@
 #include "corosim/reports/html.hpp"
+#include "corosim/reports/explain.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -138,7 +139,8 @@ std::string swimlane_svg(const checker::StoredRun& run, const std::vector<checke
             }
             body += "<line class=\"choice decisive\" x1=\"" + cx + "\" x2=\"" + cx + "\" y1=\"" + std::to_string(kTop) +
                     "\" y2=\"" + std::to_string(height) + "\"><title>decisive scheduler choice at t=" + seconds(e.vtime) +
-                    ": option " + std::to_string(e.b) + " of " + std::to_string(e.a) + " ready, so " + esc(ran) +
+                    ": option " + std::to_string(e.b & 0xffffffff) + " of " + std::to_string(e.a & 0xffffffff) +
+                    " ready, so " + esc(ran) +
                     " ran; FIFO order takes option 0</title></line>\n";
         } else if (is(e, EventKind::kLine)) {
             const char* cls = line_class(e.text);
@@ -170,25 +172,10 @@ std::string swimlane_svg(const checker::StoredRun& run, const std::vector<checke
 }
 
 namespace {
-// Each non-FIFO choice in task terms: which task the choice let run, and that FIFO would not.
-std::string explain_choices(const std::vector<checker::StoredEvent>& events) {
-    std::map<std::uint32_t, std::string> names;
+// Each non-FIFO choice in task terms: which task the choice let run, and which FIFO would have.
+std::string choices_html(const std::vector<checker::StoredEvent>& events) {
     std::string items;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const auto& e = events[i];
-        if (is(e, EventKind::kTaskCreate)) names[static_cast<std::uint32_t>(e.a)] = e.name;
-        if (!is(e, EventKind::kChoice)) continue;
-        std::string ran = "a callback that is not a task step";
-        for (std::size_t j = i + 1; j < events.size(); ++j) {
-            if (is(events[j], EventKind::kStep)) {
-                ran = "<code>" + esc(names[events[j].task]) + "</code>";
-                break;
-            }
-            if (is(events[j], EventKind::kChoice)) break;
-        }
-        items += "<li>at t=" + seconds(e.vtime) + ", " + ran + " ran: the scheduler took ready callback " +
-                 std::to_string(e.b + 1) + " of " + std::to_string(e.a) + " where FIFO order runs the first</li>\n";
-    }
+    for (const std::string& sentence : reports::explain_choices(events)) items += "<li>" + esc(sentence) + "</li>\n";
     if (items.empty()) return "<p class=\"choices\">No non-FIFO choice: FIFO order alone produces this run.</p>\n";
     return "<ol class=\"choices\">\n" + items + "</ol>\n";
 }
@@ -209,7 +196,7 @@ std::string run_section(checker::Store& store, const checker::StoredRun& run, co
                       "</p>\n<p>reproduce: <code class=\"repro\">" + esc(checker::repro_command(run.spec)) + "</code></p>\n";
     const auto events = store.events(run.id);
     if (events.empty()) return out + "<p class=\"note\">no events stored for this run</p></section>\n";
-    out += explain_choices(events);
+    out += choices_html(events);
     out += "<div class=\"lane-scroll\">" + swimlane_svg(run, events) + "</div>\n" + trace_lines(events);
     return out + "</section>\n";
 }

@@ -242,7 +242,11 @@ std::uint32_t Loop::ask(const ChoicePoint& point) {
     if (pick >= point.n) pick = 0;
     choices_.push_back(pick);
     if (pick != 0) {
-        trace_.record(now_, 0, EventKind::kChoice, point.n,
+        // The task FIFO order would have run goes with the event, so a report can say in task
+        // terms what the choice changed ("Task-2 ran before Task-1").
+        const std::uint32_t fifo_task = point.kind == ChoiceKind::kRunnable ? point.task(0) : 0;
+        trace_.record(now_, 0, EventKind::kChoice,
+                      static_cast<std::int64_t>(point.n) | (static_cast<std::int64_t>(fifo_task) << 32),
                       static_cast<std::int64_t>(pick) | (static_cast<std::int64_t>(point.kind) << 32));
     }
     return pick;

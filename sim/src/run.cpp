@@ -157,10 +157,22 @@ std::string waited_object(const TaskBase& t) {
     return "a future";
 }
 
-// The coroutine chain of a suspended task, outermost first: `main > worker > acquire`.
+// A frame as messages show it: its function and the `co_await` it is suspended at, `worker
+// (pool.cpp:42)`. The file's directories are left out: they differ between checkouts and build
+// directories, and the messages are part of a failure's signature.
+std::string frame_text(const detail::PromiseBase* p) {
+    std::string out(frame_name(p));
+    if (p->await_file() != nullptr) {
+        const std::string_view file = p->await_file();
+        out += " (" + std::string(file.substr(file.find_last_of('/') + 1)) + ":" + std::to_string(p->await_line()) + ")";
+    }
+    return out;
+}
+
+// The coroutine chain of a suspended task, outermost first: `main (a.cpp:9) > worker (a.cpp:4)`.
 std::string coroutine_chain(const TaskBase& t) {
-    std::vector<std::string_view> frames;
-    for (const detail::PromiseBase* p = t.suspended_leaf(); p != nullptr; p = p->parent()) frames.emplace_back(frame_name(p));
+    std::vector<std::string> frames;
+    for (const detail::PromiseBase* p = t.suspended_leaf(); p != nullptr; p = p->parent()) frames.push_back(frame_text(p));
     std::string out;
     for (auto it = frames.rbegin(); it != frames.rend(); ++it) {
         if (!out.empty()) out += " > ";
@@ -213,7 +225,9 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
             loop.line_no_task("deadlock");
         } else if (status == LoopStatus::kLivelock) {
             result.outcome = Outcome::kLivelock;
-            result.message = "livelock: budget exhausted after " + std::to_string(loop.steps()) + " steps";
+            // What each task was doing when the budget ran out: the spinning one is runnable.
+            result.message = "livelock: budget exhausted after " + std::to_string(loop.steps()) + " steps; " +
+                             waiting_summary(loop);
             loop.line_no_task("livelock");
         } else if (status == LoopStatus::kFatal) {
             // KeyboardInterrupt/SystemExit left run_until_complete mid-iteration (G7).

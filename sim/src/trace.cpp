@@ -95,8 +95,12 @@ std::string Trace::render(const Event& e) const {
         {
             static constexpr const char* kKinds[] = {"", " kind=jitter", " kind=buggify", " kind=delay"};
             const auto kind = static_cast<std::uint64_t>(e.b) >> 32;
-            text += " n=" + std::to_string(e.a) + " pick=" + std::to_string(e.b & 0xffffffff) +
+            text += " n=" + std::to_string(e.a & 0xffffffff) + " pick=" + std::to_string(e.b & 0xffffffff) +
                     (kind < 4 ? kKinds[kind] : "");
+            // kRunnable: the task FIFO order would have run instead.
+            if (const auto fifo = static_cast<std::uint32_t>(static_cast<std::uint64_t>(e.a) >> 32); fifo != 0) {
+                text += " fifo=" + task_name(fifo);
+            }
         }
             break;
         case EventKind::kCancel: text += " task=" + task_name(static_cast<std::uint32_t>(e.a)); break;

@@ -118,5 +118,21 @@ with tempfile.TemporaryDirectory() as tmp:
     except ET.ParseError as e:
         expect(False, "JUnit with hostile message bytes parses: %s" % e)
 
+# A failure that needs a reordering: replay explains each non-FIFO choice in task terms, naming
+# the task that ran and the one FIFO order would have run (from the stored events).
+with tempfile.TemporaryDirectory() as tmp:
+    db = os.path.join(tmp, "two.db")
+    rc, out, err = run("fuzz", "--scenario", "planted_two_orderings", "--runs", "200", "--policies", "random",
+                       "--db", db)
+    expect(rc == 1, "planted_two_orderings fails under random: %r" % out[-300:])
+    con = sqlite3.connect(db)
+    row = con.execute("select min(id) from runs where outcome != 'pass' and parent is null").fetchone()
+    con.close()
+    if row and row[0]:
+        rc, out, err = run("replay", "--db", db, "--run", str(row[0]))
+        expect(rc == 0 and "non-FIFO choices (" in out, "replay lists the non-FIFO choices: %r" % out)
+        expect(re.search(r"at t=[0-9.]+ s, \S+ ran before \S+ \(ready callback [0-9]+ of [0-9]+; FIFO order runs \S+ first\)",
+                         out) is not None, "each choice in task terms: %r" % out)
+
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)

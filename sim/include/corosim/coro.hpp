@@ -39,6 +39,23 @@ void rethrow_pending(TaskBase* task);
 /// Makes `h` the next frame the task's step loop resumes.
 void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept;
 
+template <class A>
+concept HasMemberCoAwait = requires(A&& a) { static_cast<A&&>(a).operator co_await(); };
+template <class A>
+concept HasFreeCoAwait = requires(A&& a) { operator co_await(static_cast<A&&>(a)); };
+
+/// An awaiter used in place through a pointer (PromiseBase::await_transform).
+template <class A>
+struct AwaiterRef {
+    A* awaiter;
+    bool await_ready() { return awaiter->await_ready(); }
+    template <class H>
+    decltype(auto) await_suspend(H h) {
+        return awaiter->await_suspend(h);
+    }
+    decltype(auto) await_resume() { return awaiter->await_resume(); }
+};
+
 /// What every Coro<T> promise shares: the chain links and the outcome.
 class PromiseBase {
 public:
@@ -110,6 +127,30 @@ public:
     }
     const char* name() const noexcept { return name_; }
     void set_name(const char* name) noexcept { name_ = name; }
+    /// Every `co_await` in the coroutine passes through here: it notes where the frame is about
+    /// to suspend (Python's frame line, shown by deadlock and livelock messages) and hands the
+    /// awaitable on unchanged. The default arguments are evaluated at the `co_await`.
+    template <class A>
+    decltype(auto) await_transform(A&& awaitable, const char* file = __builtin_FILE(),
+                                   std::uint32_t line = __builtin_LINE()) {
+        await_file_ = file;
+        await_line_ = line;
+        // The awaiter itself, as `co_await` would get it. A glvalue awaiter is handed on through
+        // a pointer: GCC 12 copies an awaiter that await_transform returns by reference, and
+        // most awaiters cannot be copied. An rvalue one lives to the end of the full-expression,
+        // past the resumption.
+        if constexpr (HasMemberCoAwait<A>) {
+            return std::forward<A>(awaitable).operator co_await();
+        } else if constexpr (HasFreeCoAwait<A>) {
+            return operator co_await(std::forward<A>(awaitable));
+        } else {
+            return AwaiterRef<std::remove_reference_t<A>>{&awaitable};
+        }
+    }
+    /// The source file of the last `co_await` this coroutine reached (null before the first).
+    const char* await_file() const noexcept { return await_file_; }
+    /// The line of that `co_await`.
+    std::uint32_t await_line() const noexcept { return await_line_; }
     /// Replaces the exception the frame ended with (same flags: a plain error).
     void replace_error(std::exception_ptr error) noexcept {
         error_ = std::move(error);
@@ -137,6 +178,8 @@ private:
     TaskBase* task_ = nullptr;              // the task whose step drives this frame
     std::exception_ptr error_;
     const char* name_;
+    const char* await_file_ = nullptr;
+    std::uint32_t await_line_ = 0;
     std::uint32_t frame_size_ = 0;
     CoroState state_ = CoroState::kCreated;
     bool start_exception_deferred_ = false;

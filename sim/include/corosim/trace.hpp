@@ -30,7 +30,7 @@ enum class EventKind : std::uint16_t {
     kTaskDone = 4,     ///< a = 0 result, 1 exception, 2 cancelled
     kTimerSet = 5,     ///< a = when (ns), b = timer sequence number
     kTimerFire = 6,    ///< b = timer sequence number
-    kChoice = 7,       ///< a = options, b = chosen | ChoiceKind << 32 (only non-default choices are events)
+    kChoice = 7,       ///< a = options | FIFO's task << 32, b = chosen | ChoiceKind << 32 (non-default choices only)
     kCancel = 8,       ///< a = id of the cancelled task
     kWaiting = 9,      ///< deadlock dump: a = waiting task, b = future id, name = task name
 };
