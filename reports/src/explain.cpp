@@ -37,6 +37,9 @@ std::vector<std::string> explain_choices(const std::vector<checker::StoredEvent>
         std::string text = at_time(e.vtime) + ", ";
         if (kind == ChoiceKind::kTimerJitter) {
             text += "a timer fired late (jitter " + std::to_string(pick) + " of " + std::to_string(n - 1) + ")";
+        } else if (kind == ChoiceKind::kDelay) {
+            text += "a network message took longer (delay " + std::to_string(pick) + " of " + std::to_string(n - 1) +
+                    " between the link's minimum and maximum)";
         } else if (kind == ChoiceKind::kBuggify) {
             // The fault point traces `buggify site=NAME` right after its choice.
             std::string site = "a fault point";
