@@ -96,6 +96,7 @@ void register_builtin(Registry& reg) {
     register_conf_groups(twins);
     register_conf_notes(twins);
     register_conf_done_callbacks(twins);
+    register_conf_coro_by_hand(twins);
     register_conf_runtime(twins);
     register_conf_gc(twins);
     register_conf_context(twins);

@@ -19,7 +19,8 @@ void chain_context(const std::exception_ptr& raised, const std::exception_ptr& h
 Handling::Handling(std::exception_ptr exc) {
     if (!exc) return;
     Loop* loop = Loop::current();
-    task_ = loop != nullptr ? loop->current_task() : nullptr;
+    // A coroutine driven by hand keeps its handled exceptions with its driver, not the caller.
+    task_ = loop == nullptr ? nullptr : loop->driving() != nullptr ? loop->driving() : loop->current_task();
     if (task_ != nullptr) task_->handling().push_back(std::move(exc));
 }
 

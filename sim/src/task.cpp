@@ -53,6 +53,46 @@ const std::shared_ptr<ContextData>& current_context_ptr() {
 
 void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept { task->hop(h); }
 
+namespace {
+// The stand-in task a hand-driven Coro hops through; the Coro keeps the frame and the value.
+class DriverTask final : public TaskBase {
+public:
+    DriverTask(Loop& loop, PromiseBase* top, std::coroutine_handle<> h) : TaskBase(loop, top, h, "", Kind::kDriver) {}
+
+private:
+    void take_result() override {}
+};
+}  // namespace
+
+FutureBase* drive_step(PromiseBase& p, std::coroutine_handle<> h, std::exception_ptr exc) {
+    if (!p.hand_driven()) {
+        Loop& loop = running_loop();
+        auto* d = new DriverTask(loop, &p, h);
+        d->add_ref();  // the Coro's, dropped by drive_finalize
+        p.set_hand_driven();
+    }
+    return p.task()->drive(std::move(exc));
+}
+
+void drive_close(PromiseBase& p) {
+    p.task()->drive(std::make_exception_ptr(GeneratorExit()));
+    if (p.state() != CoroState::kClosed) throw RuntimeError("coroutine ignored GeneratorExit");
+    if (p.error() && !holds<GeneratorExit>(p.error())) std::rethrow_exception(p.error());
+}
+
+void drive_finalize(PromiseBase& p) noexcept {
+    TaskBase* d = p.task();
+    if (p.state() == CoroState::kSuspended && d->has_loop() && Loop::current() == &d->loop()) {
+        try {
+            drive_close(p);
+        } catch (...) {
+            d->loop().report_unraisable(std::string("<coroutine object ") + p.name() + ">", std::current_exception());
+        }
+    }
+    d->disown_frame();
+    d->release();
+}
+
 }  // namespace detail
 
 TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name,
@@ -61,11 +101,16 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
       name_(std::move(name)),
       // Task.__init__: contextvars.copy_context() unless a context is given.
       context_(context ? std::move(context) : std::make_shared<detail::ContextData>(detail::current_context())),
-      task_id_(loop.next_task_id()),
+      task_id_(kind == Kind::kDriver ? 0 : loop.next_task_id()),  // a driver is no task: no id
       top_(top),
       top_handle_(top_handle),
-      leaf_(top_handle) {
+      leaf_(top_handle),
+      driver_(kind == Kind::kDriver) {
     if (!top_handle) throw TypeError("a coroutine was expected, got None");
+    if (driver_) {
+        top_->set_task(this);
+        return;
+    }
     if (name_.empty()) name_ = kind == Kind::kMain ? "main" : "Task-" + std::to_string(loop.next_task_number());
     top_->set_task(this);
     TaskBase* creator = loop.current_task();
@@ -120,6 +165,8 @@ void TaskBase::suspend_on(FutureBase* fut, std::coroutine_handle<> leaf, detail:
     fut_waiter_ = fut;
     leaf_ = leaf;
     leaf_promise_ = promise;
+    if (driver_) [[unlikely]]
+        return;  // Future.__await__ yields the future to whoever drives the coroutine by hand
     add_ref();
     fut->add_callback({&TaskBase::wakeup_cb, this, fut});
 }
@@ -168,6 +215,23 @@ void TaskBase::step(std::exception_ptr exc, bool exc_is_cancel) {
         schedule_step();
     }
     loop_->set_current_task(prev);
+}
+
+FutureBase* TaskBase::drive(std::exception_ptr exc) {
+    if (loop_->driving() == this) throw ValueError("coroutine already executing");
+    // Future.__await__ after its yield: a future that is still pending was not waited for.
+    if (!exc && fut_waiter_ != nullptr && !fut_waiter_->done()) {
+        exc = std::make_exception_ptr(RuntimeError("await wasn't used with future"));
+    }
+    if (fut_waiter_ != nullptr) std::exchange(fut_waiter_, nullptr)->release();
+    yielded_ = false;
+    TaskBase* const outer = loop_->driving();
+    loop_->set_driving(this);
+    pending_throw_ = std::move(exc);
+    run_hops(std::exchange(leaf_, {}));
+    pending_throw_ = nullptr;
+    loop_->set_driving(outer);
+    return fut_waiter_;
 }
 
 void TaskBase::finish_frame() {

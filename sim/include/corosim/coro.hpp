@@ -17,6 +17,7 @@
 namespace corosim {
 
 class TaskBase;
+class FutureBase;
 template <class T>
 class Coro;
 
@@ -55,6 +56,19 @@ struct AwaiterRef {
     }
     decltype(auto) await_resume() { return awaiter->await_resume(); }
 };
+
+class PromiseBase;
+/// Hand-driving (Coro::send, throw_in, close; task.cpp): one step of the frame `h` (promise `p`) with `exc`
+/// thrown in (null: send(None)), by the frame's driver (made on the first call). Returns the
+/// future the frame now awaits, null after a bare yield or when it finished.
+FutureBase* drive_step(PromiseBase& p, std::coroutine_handle<> h, std::exception_ptr exc);
+/// coroutine.close() on a hand-driven suspended frame (A6): GeneratorExit at its await; raises
+/// what its cleanup raises instead, or RuntimeError('coroutine ignored GeneratorExit') when it
+/// awaits again (it then stays suspended there).
+void drive_close(PromiseBase& p);
+/// A hand-driven frame is being dropped: a suspended one is closed first, an error going to the
+/// unraisable hook as CPython's finaliser does (A6); then its driver is freed.
+void drive_finalize(PromiseBase& p) noexcept;
 
 /// What every Coro<T> promise shares: the chain links and the outcome.
 class PromiseBase {
@@ -166,6 +180,9 @@ public:
     std::size_t frame_size() const noexcept { return frame_size_; }
     TaskBase* task() const noexcept { return task_; }
     void set_task(TaskBase* t) noexcept { task_ = t; }
+    /// True once Coro::send/throw_in drove it: task() is then its driver, owned by the Coro.
+    bool hand_driven() const noexcept { return hand_driven_; }
+    void set_hand_driven() noexcept { hand_driven_ = true; }
     const std::exception_ptr& error() const noexcept { return error_; }
     bool error_is_cancel() const noexcept { return error_is_cancel_; }
     bool error_is_fatal() const noexcept { return error_is_fatal_; }
@@ -185,6 +202,7 @@ private:
     bool start_exception_deferred_ = false;
     bool error_is_cancel_ = false;
     bool error_is_fatal_ = false;
+    bool hand_driven_ = false;
 };
 
 template <class T>
@@ -214,7 +232,36 @@ public:
 
 }  // namespace detail
 
+/// `inspect.getcoroutinestate`'s names: "CORO_CREATED", "CORO_SUSPENDED", "CORO_CLOSED".
+inline const char* coroutine_state_name(detail::CoroState s) noexcept {
+    switch (s) {
+        case detail::CoroState::kCreated: return "CORO_CREATED";
+        case detail::CoroState::kSuspended: return "CORO_SUSPENDED";
+        case detail::CoroState::kClosed: return "CORO_CLOSED";
+    }
+    return "?";
+}
+
+/// What one hand-driven step of a Coro<T> did (Coro::send, Coro::throw_in): it suspended, giving
+/// the future it awaits (Python: the value send() returns; null for a bare yield such as
+/// sleep(0)), or it returned (Python: StopIteration carrying the value).
+template <class T>
+struct Sent {
+    bool done = false;  ///< it returned
+    std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;  ///< the return value (done, non-void)
+    FutureBase* yielded = nullptr;  ///< not done: the future it awaits, null for a bare yield
+};
+
 /// A lazy coroutine object returning T; move-only; owns its frame.
+///
+/// Besides `co_await`, a Coro can be driven by hand like a Python coroutine object
+/// (SEMANTICS A2-A7): send(), throw_in() and close(). Its code then runs inside the caller's
+/// step, in the current task (trace lines name it), but no task drives it: awaiting a future
+/// just hands that future back (a pending one raises RuntimeError("await wasn't used with
+/// future") when resumed, as Future.__await__ does), so the caller decides when to resume.
+/// A coroutine that an await started belongs to its awaiter: send/throw_in raise RuntimeError
+/// ('coroutine is being awaited already') and close() leaves it alone. A coroutine started by
+/// hand cannot be awaited or become a task, and must not outlive its run (docs/semantics.md A).
 template <class T = void>
 class [[nodiscard]] Coro {
 public:
@@ -237,11 +284,36 @@ public:
     detail::CoroState state() const noexcept { return h_ ? h_.promise().state() : detail::CoroState::kClosed; }
     /// The coroutine's function name, as the never-awaited warning shows it.
     const char* name() const noexcept { return h_ ? h_.promise().name() : "?"; }
-    /// coroutine.close() on a coroutine that never started: closed without running and without
-    /// the never-awaited warning (A4). A started coroutine belongs to its awaiter; no-op here.
-    void close() noexcept {
-        if (h_ && h_.promise().state() == detail::CoroState::kCreated) std::exchange(h_, {}).destroy();
+    /// coroutine.close(). Never started: closed without running and without the never-awaited
+    /// warning (A4). Suspended after send/throw_in: GeneratorExit at its await, so its cleanup
+    /// runs; what the cleanup raises instead propagates, and a cleanup that awaits again raises
+    /// RuntimeError('coroutine ignored GeneratorExit') and leaves it suspended there (A6).
+    /// Finished, or started by an await: nothing.
+    void close() {
+        if (!h_) return;
+        auto& p = h_.promise();
+        if (p.state() == detail::CoroState::kCreated) {
+            std::exchange(h_, {}).destroy();
+        } else if (p.state() == detail::CoroState::kSuspended && p.hand_driven_) {
+            detail::drive_close(p);
+        }
     }
+    /// `coro.send(None)`: runs it until it suspends or returns (see Sent). Raises what it raises
+    /// (it is then closed); RuntimeError('cannot reuse already awaited coroutine') once closed.
+    Sent<T> send() { return drive(nullptr); }
+    /// `coro.send(v)` with v not None: TypeError("can't send non-None value to a just-started
+    /// coroutine") before its first step, leaving it CREATED (A2); afterwards like send(), as
+    /// an asyncio await ignores the value sent to it.
+    template <class V>
+    Sent<T> send(V&&) {
+        if (h_ && h_.promise().state() == detail::CoroState::kCreated) {
+            throw TypeError("can't send non-None value to a just-started coroutine");
+        }
+        return drive(nullptr);
+    }
+    /// `coro.throw(exc)`: raises `exc` at the await where it is suspended, then as send(). Before
+    /// its first step it raises `exc` at once, runs nothing and is closed, with no warning (A3).
+    Sent<T> throw_in(std::exception_ptr exc) { return drive(std::move(exc)); }
     /// Sets the name reports show (Python's `__qualname__`, e.g. "main.<locals>.inner", which a
     /// C++ function name cannot spell); `name` must outlive the coroutine (a string literal).
     Coro&& qualname(const char* name) && noexcept {
@@ -337,9 +409,31 @@ public:
     Awaiter operator co_await() const&& noexcept { return Awaiter(h_); }
 
 private:
+    Sent<T> drive(std::exception_ptr exc) {
+        if (!h_ || h_.promise().state() == detail::CoroState::kClosed) {
+            throw RuntimeError("cannot reuse already awaited coroutine");
+        }
+        auto& p = h_.promise();
+        if (p.state() == detail::CoroState::kSuspended && !p.hand_driven_) {
+            throw RuntimeError("coroutine is being awaited already");
+        }
+        Sent<T> out;
+        out.yielded = detail::drive_step(p, h_, std::move(exc));
+        if (p.state() == detail::CoroState::kClosed) {
+            if (p.error_) std::rethrow_exception(p.error_);
+            out.done = true;
+            if constexpr (std::is_void_v<T>) {
+                out.value.emplace(true);
+            } else {
+                out.value.emplace(p.take());
+            }
+        }
+        return out;
+    }
     void reset() noexcept {
         if (!h_) return;
         if (h_.promise().state() == detail::CoroState::kCreated) detail::warn_never_awaited(h_.promise().name());
+        if (h_.promise().hand_driven_) detail::drive_finalize(h_.promise());
         std::exchange(h_, {}).destroy();
     }
     handle_type h_;

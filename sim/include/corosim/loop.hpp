@@ -202,6 +202,10 @@ public:
     std::uint32_t next_task_id() noexcept { return ++task_ids_; }
     std::uint64_t next_task_number() noexcept { return ++task_numbers_; }
     void set_current_task(TaskBase* t) noexcept { current_task_ = t; }
+    /// The driver of the coroutine being driven by hand right now (Coro::send), or null: the
+    /// chain whose cleanup blocks are running, where current_task() stays the caller.
+    TaskBase* driving() const noexcept { return driving_; }
+    void set_driving(TaskBase* t) noexcept { driving_ = t; }
     void link_task(TaskBase* t) noexcept;
     void unlink_task(TaskBase* t) noexcept;
     /// Links a Future/Task handle into the list a collection inspects (gc_point).
@@ -282,6 +286,7 @@ private:
     TaskBase* current_task_ = nullptr;
     std::exception_ptr fatal_;
     std::vector<FutureBase*> kept_;  // keep_until_end's references
+    TaskBase* driving_ = nullptr;
     ExceptionHandler handler_;
     std::shared_ptr<detail::ContextData> root_context_;
     std::shared_ptr<detail::ContextData> running_context_;  // the running user callback's, or null

@@ -20,8 +20,10 @@ namespace corosim {
 /// The untyped part of a task: the coroutine chain, the cancellation bookkeeping, the name.
 class TaskBase : public FutureBase {
 public:
-    /// Whether the task is `asyncio.run`'s main task (named "main", consumes no Task-N number).
-    enum class Kind : std::uint8_t { kNormal, kMain };
+    /// Whether the task is `asyncio.run`'s main task (named "main", consumes no Task-N number),
+    /// or no task at all but the driver of a Coro driven by hand (Coro::send): never scheduled,
+    /// not numbered, not in all_tasks, and its steps run in the caller's task.
+    enum class Kind : std::uint8_t { kNormal, kMain, kDriver };
 
     TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name, Kind kind,
              std::shared_ptr<detail::ContextData> context = nullptr);
@@ -89,6 +91,16 @@ public:
     static TaskBase* woken_by(const detail::Callback& cb) noexcept {
         return cb.fn == &wakeup_cb ? static_cast<TaskBase*>(cb.a) : nullptr;
     }
+    /// Kind::kDriver: one hand-driven step (Coro::send/throw_in): resumes the frame where it
+    /// stopped with `exc` thrown in (null: a plain send), inside the caller's step. Returns the
+    /// future it now awaits (null: a bare yield, or it finished).
+    FutureBase* drive(std::exception_ptr exc);
+    /// Kind::kDriver: the Coro keeps its frame; the driver must not destroy it.
+    void disown_frame() noexcept {
+        top_ = nullptr;
+        top_handle_ = {};
+        leaf_ = next_ = {};
+    }
     /// Destroys the coroutine chain without running it (end of a run that could not finish).
     void abandon() noexcept;
     /// What a cyclic collection does to a pending task nothing can reach any more (SEMANTICS
@@ -143,6 +155,7 @@ private:
     bool must_cancel_ = false;
     bool yielded_ = false;
     bool step_throws_ = false;
+    bool driver_ = false;
 };
 
 /// The shared state of a Task<T>.
@@ -234,6 +247,11 @@ namespace detail {
 template <class T>
 Task<T> make_task(Coro<T> coro, std::string name, std::shared_ptr<ContextData> context) {
     Loop& loop = running_loop();
+    // Not modelled: CPython wraps a started coroutine and its task goes on from where it
+    // stopped (or fails with the RuntimeError at its first step once the coroutine finished);
+    // here a started frame points at its driver or awaiter, so create_task refuses it.
+    if (coro.state() == CoroState::kSuspended) throw RuntimeError("a started coroutine cannot become a task");
+    if (coro.state() == CoroState::kClosed) throw RuntimeError("cannot reuse already awaited coroutine");
     if (!name.empty()) loop.next_task_number();  // 3.12: loop.create_task numbers it, then set_name (B2)
     return Task<T>(Ref<TaskState<T>>(
         new TaskState<T>(loop, coro.release(), std::move(name), TaskBase::Kind::kNormal, std::move(context))));

@@ -51,6 +51,8 @@ void register_conf_groups(Registry& reg);
 void register_conf_notes(Registry& reg);
 /// Twin of the done-callbacks program (family `runtime`).
 void register_conf_done_callbacks(Registry& reg);
+/// Twin of the program driving coroutines by hand (family `runtime`).
+void register_conf_coro_by_hand(Registry& reg);
 /// Twins of the sync primitive, Queue, coroutine-diagnostic, exception-handler and debug-mode
 /// programs (family `runtime`).
 void register_conf_runtime(Registry& reg);
