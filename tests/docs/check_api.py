@@ -20,6 +20,7 @@ def expect(cond, what):
         print("FAIL:", what)
 
 
+os.makedirs(out, exist_ok=True)  # doxygen creates only the last level of OUTPUT_DIRECTORY
 p = subprocess.run([doxygen, doxyfile], cwd=source, capture_output=True, text=True, timeout=600)
 expect(p.returncode == 0, "doxygen exits 0: %s" % p.stderr[-500:])
 html = os.path.join(out, "html")
