@@ -38,7 +38,9 @@ void validate_stored(const scenarios::Scenario& scenario, const StoredRun& store
                 ", " + std::to_string(spec.max) + "]");
         }
     }
-    for (const auto& [name, value] : stored.spec.params) {
+    for (const auto& entry : stored.spec.params) {
+        // Not a structured binding: clang 14 cannot capture one in a lambda.
+        const std::string& name = entry.first;
         const bool known = std::any_of(scenario.params.begin(), scenario.params.end(),
                                        [&](const scenarios::ParamSpec& p) { return p.name == name; });
         if (!known) add("'" + name + "' unknown to " + scenario.name);
