@@ -72,6 +72,8 @@ std::string swimlane_svg(const checker::StoredRun& run, const std::vector<checke
     }
     std::map<std::uint32_t, int> lane;
     for (const auto& [id, name] : names) lane.emplace(id, static_cast<int>(lane.size()));
+    const std::vector<std::string> explained = reports::explain_choices(events);  // one per kChoice, in order
+    std::size_t next_choice = 0;
     const double dx = std::max(3.0, std::min(16.0, 1400.0 / static_cast<double>(std::max<std::size_t>(events.size(), 1))));
     const double width = kLabelWidth + dx * static_cast<double>(events.size() + 2);
     const int height = kTop + kLaneHeight * static_cast<int>(names.size()) + 8;
@@ -129,19 +131,10 @@ std::string swimlane_svg(const checker::StoredRun& run, const std::vector<checke
                     " l6 10 l-12 0 z\"><title>cancel() of " + esc(names[target]) + " requested by " +
                     esc(names[e.task]) + " at t=" + seconds(e.vtime) + "</title></path>\n";
         } else if (is(e, EventKind::kChoice)) {
-            // The next step after a choice is the task the choice let run.
-            std::string ran = "a callback";
-            for (std::size_t j = i + 1; j < events.size(); ++j) {
-                if (is(events[j], EventKind::kStep)) {
-                    ran = "`" + names[events[j].task] + "`";
-                    break;
-                }
-            }
+            // The same sentence as the choices list and `replay`, for every kind of choice.
             body += "<line class=\"choice decisive\" x1=\"" + cx + "\" x2=\"" + cx + "\" y1=\"" + std::to_string(kTop) +
-                    "\" y2=\"" + std::to_string(height) + "\"><title>decisive scheduler choice at t=" + seconds(e.vtime) +
-                    ": option " + std::to_string(e.b & 0xffffffff) + " of " + std::to_string(e.a & 0xffffffff) +
-                    " ready, so " + esc(ran) +
-                    " ran; FIFO order takes option 0</title></line>\n";
+                    "\" y2=\"" + std::to_string(height) + "\"><title>decisive choice " + esc(explained[next_choice++]) +
+                    "</title></line>\n";
         } else if (is(e, EventKind::kLine)) {
             const char* cls = line_class(e.text);
             const int ly = y(e.task);
