@@ -15,7 +15,17 @@ struct ReportOptions {
     std::string out;
     std::string format = "md";
     std::string campaign;
+    bool fail_on_failures = false;
 };
+
+// With --fail-on-failures: 1 when a reported campaign has a failing run, as `fuzz` exits, so a
+// script that merges shards ends with the campaign's status.
+int status(checker::Store& store, std::int64_t campaign, bool fail_on_failures) {
+    if (!fail_on_failures) return kExitOk;
+    for (const auto& s : store.summary(campaign))
+        if (s.failures > 0) return kExitFailures;
+    return kExitOk;
+}
 
 int run_report(const ReportOptions& opt) {
     if (opt.format != "md" && opt.format != "junit" && opt.format != "html") {
@@ -37,13 +47,13 @@ int run_report(const ReportOptions& opt) {
                                                     : reports::markdown_summary(store, opt.db, campaign);
     if (opt.out.empty()) {
         std::cout << text;
-        return kExitOk;
+        return status(store, campaign, opt.fail_on_failures);
     }
     f << text;
     f.close();
     if (!f) throw UsageError("cannot write report '" + opt.out + "'");
     std::cout << "report written to " << opt.out << "\n";
-    return kExitOk;
+    return status(store, campaign, opt.fail_on_failures);
 }
 }  // namespace
 
@@ -54,6 +64,7 @@ Command add_report(CLI::App& app) {
     sub->add_option("--campaign", opt->campaign, "Only this campaign (default: all)");
     sub->add_option("--format", opt->format, "md (default), junit or html");
     sub->add_option("-o,--out", opt->out, "Write the report to this file instead of stdout");
+    sub->add_flag("--fail-on-failures", opt->fail_on_failures, "Exit 1 when a reported campaign has a failing run");
     return {sub, [opt] { return run_report(*opt); }};
 }
 

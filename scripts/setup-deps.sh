@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages corosim needs, only those missing. Safe to re-run.
-# usage: scripts/setup-deps.sh [extra-package ...]
+# usage: scripts/setup-deps.sh [--cli] [extra-package ...]
+# --cli: only what building the corosim CLI needs (-DCOROSIM_TESTS=OFF -DCOROSIM_BENCH=OFF, as
+# the Dockerfile builds it), not the test suite's, benchmarks' and docs' packages.
 set -euo pipefail
 
-packages=(cmake g++ make python3 python3-yaml librapidcheck-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libgtest-dev libbenchmark-dev libpugixml-dev doxygen chromium "$@")
+packages=(cmake g++ make librapidcheck-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libpugixml-dev)
+if [ "${1:-}" = --cli ]; then
+  shift
+else
+  packages+=(python3 python3-yaml libgtest-dev libbenchmark-dev doxygen chromium)
+fi
+packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
