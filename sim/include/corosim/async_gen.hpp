@@ -470,14 +470,24 @@ private:
 template <class T>
 class [[nodiscard]] AsyncGen {
 public:
+    /// The coroutine protocol's promise: what makes a function returning AsyncGen<T> one.
     using promise_type = detail::AsyncGenPromise<T>;
+    /// The shared generator state (frame, running flag, hooks' bookkeeping).
     using State = detail::AsyncGenState<T>;
+    /// What anext() and asend() return: awaited, the next value or StopAsyncIteration.
     using Awaiter = detail::AgenAwaiter<T, T>;
+    /// What next() and athrow() return: awaited, the next value or none.
     using NextAwaiter = detail::AgenAwaiter<T, std::optional<T>>;
+    /// What aclose() returns.
     using CloseAwaiter = detail::AgenAwaiter<T, void>;
 
+    /// A handle on `st` (the promise's get_return_object does this).
     explicit AsyncGen(detail::Ref<State> st) : st_(std::move(st)) { st_->add_handle(); }
+    /// Another handle on the same generator.
     AsyncGen(const AsyncGen& o) : st_(o.st_) { st_->add_handle(); }
+    /// Drops this handle's generator and shares `o`'s. When the last handle on a generator
+    /// that was iterated but not finished goes, the finalizer hook closes it in a new task
+    /// (asyncio's _asyncgen_finalizer_hook).
     AsyncGen& operator=(const AsyncGen& o) {
         AsyncGen copy(o);
         std::swap(st_, copy.st_);
@@ -509,6 +519,7 @@ public:
         st_->promise()->set_name(name);
         return std::move(*this);
     }
+    /// The shared state (identity, and what the loop's asyncgens() lists).
     detail::AsyncGenStateBase* state() const noexcept { return st_.get(); }
 
 private:

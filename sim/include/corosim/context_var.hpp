@@ -38,6 +38,7 @@ class Context {
 public:
     /// An empty context.
     Context() : d_(std::make_shared<detail::ContextData>()) {}
+    /// A handle on existing context data (a task's or the loop's context).
     explicit Context(std::shared_ptr<detail::ContextData> d) : d_(std::move(d)) {}
     /// `ctx[var]`: the value, or KeyError.
     template <class T>
@@ -66,9 +67,10 @@ inline Context copy_context() { return Context(std::make_shared<detail::ContextD
 /// by another one while the token lives.
 template <class T>
 struct ContextToken {
-    const ContextVar<T>* var;
-    std::shared_ptr<detail::ContextData> context;
+    const ContextVar<T>* var;  ///< `Token.var`: the variable set() was called on
+    std::shared_ptr<detail::ContextData> context;  ///< the context set() ran in; reset() must run there
     std::optional<T> old_value;  ///< none: Token.MISSING
+    /// Set by reset(); a second reset() raises RuntimeError. Shared by copies of the token.
     std::shared_ptr<bool> used = std::make_shared<bool>(false);
 
     /// `<Token used var=<ContextVar name='c'>>` (Python/context.c token_repr; the address
@@ -85,6 +87,7 @@ struct ContextToken {
 template <class T>
 class ContextVar {
 public:
+    /// `ContextVar(name, default=...)`; no default: get() without a value raises LookupError.
     explicit ContextVar(std::string name, std::optional<T> default_value = std::nullopt)
         : name_(std::move(name)), default_(std::move(default_value)) {}
     ContextVar(const ContextVar&) = delete;
@@ -137,6 +140,7 @@ public:
         if (default_) out += " default=" + py_repr(*default_);
         return out + ">";
     }
+    /// `var.name`.
     const std::string& name() const noexcept { return name_; }
 
 private:

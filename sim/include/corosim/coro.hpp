@@ -265,12 +265,18 @@ struct Sent {
 template <class T = void>
 class [[nodiscard]] Coro {
 public:
+    /// The coroutine protocol's promise: what makes a function returning Coro<T> a coroutine.
     using promise_type = detail::CoroPromise<T>;
+    /// The frame a Coro owns (release() hands it over).
     using handle_type = std::coroutine_handle<promise_type>;
 
     Coro() = default;
+    /// Takes ownership of a frame (the promise's get_return_object does this).
     explicit Coro(handle_type h) noexcept : h_(h) {}
+    /// Takes `o`'s frame; `o` is left empty (CLOSED).
     Coro(Coro&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+    /// Drops the frame it owned (with the never-awaited warning if never started, A5), then
+    /// takes `o`'s.
     Coro& operator=(Coro&& o) noexcept {
         if (this != &o) {
             reset();
@@ -333,8 +339,11 @@ public:
     /// Gives up ownership of the frame (a Task takes it).
     handle_type release() noexcept { return std::exchange(h_, {}); }
 
+    /// What `co_await coro` uses: runs the coroutine in the awaiting task, then returns its
+    /// value or rethrows what it raised; a started or finished one raises RuntimeError (A7, A8).
     class Awaiter {
     public:
+        /// @cond internal
         explicit Awaiter(handle_type h) noexcept : h_(h) {}
         handle_type handle() const noexcept { return h_; }
         // Awaiting a started or finished coroutine does not suspend; await_resume raises (A7, A8).
@@ -358,6 +367,7 @@ public:
             if (p.error_) std::rethrow_exception(p.error_);
             return p.take();
         }
+        /// @endcond
 
     private:
         handle_type h_;
@@ -365,9 +375,13 @@ public:
 
     /// The outcome of a coroutine awaited without rethrowing its exception.
     struct Outcome {
+        /// Its return value (`true` for Coro<void>); empty when it raised.
         std::optional<std::conditional_t<std::is_void_v<T>, bool, T>> value;
+        /// What it raised; null when it returned.
         std::exception_ptr error;
+        /// `error` is a CancelledError (known without rethrowing it).
         bool is_cancel = false;
+        /// `error` is KeyboardInterrupt or SystemExit, which asyncio lets through (G7).
         bool is_fatal = false;
     };
 
@@ -375,6 +389,7 @@ public:
     /// outcome instead of rethrowing (combinators inspect outcomes without a C++ throw).
     class SettleAwaiter {
     public:
+        /// @cond internal
         explicit SettleAwaiter(handle_type h) noexcept : inner_(h) {}
         bool await_ready() const noexcept { return inner_.await_ready(); }
         template <class P>
@@ -399,13 +414,17 @@ public:
             }
             return out;
         }
+        /// @endcond
 
     private:
         Awaiter inner_;
     };
+    /// Awaited, runs the coroutine and gives its Outcome instead of rethrowing (SettleAwaiter).
     SettleAwaiter settle() && noexcept { return SettleAwaiter(h_); }
 
+    /// `co_await coro`: runs it in the awaiting task and returns its value or rethrows (Awaiter).
     Awaiter operator co_await() const& noexcept { return Awaiter(h_); }
+    /// `co_await make_coro()`: the same for a temporary.
     Awaiter operator co_await() const&& noexcept { return Awaiter(h_); }
 
 private:

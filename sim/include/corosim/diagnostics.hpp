@@ -23,7 +23,9 @@ class Loop;
 /// object, as the runtime's own `task`, `future`, `handle`, `asyncgen` values are.
 class ContextValue {
 public:
+    /// A str (implicit, so `{{"detail", s}}` works).
     ContextValue(std::string str) : text_(std::move(str)) {}
+    /// A str from a literal.
     ContextValue(const char* str) : text_(str) {}
     /// An object whose repr is `repr` (`<Task x>`, `<Handle bad(1)>`, ...).
     static ContextValue object(std::string repr) {
@@ -31,6 +33,7 @@ public:
         v.is_str_ = false;
         return v;
     }
+    /// True for a str, false for an object held as its repr.
     bool is_str() const noexcept { return is_str_; }
     /// The str itself, or the object's repr: what `trace(key=value)` and the default handler's
     /// `key=value` show (strings raw, objects by their repr).
@@ -39,6 +42,7 @@ public:
     std::string repr() const { return is_str_ ? py_str_repr(text_) : text_; }
     /// The text, so `Field("handle", value)` traces it as text() does.
     operator std::string_view() const noexcept { return text_; }
+    /// Same text and same kind (str or object).
     friend bool operator==(const ContextValue&, const ContextValue&) = default;
 
 private:
@@ -49,8 +53,8 @@ private:
 /// What call_exception_handler receives: `message`, the exception (if any) and the other keys
 /// (`future`, `task`, `handle`, `asyncgen`, ...; objects as their repr, see ContextValue).
 struct ExceptionContext {
-    std::string message;
-    std::exception_ptr exception;
+    std::string message;                        ///< `context['message']`
+    std::exception_ptr exception;               ///< `context['exception']`; null when absent
     std::map<std::string, ContextValue> keys;  ///< sorted, as the default handler prints them
 };
 

@@ -21,6 +21,7 @@ namespace corosim {
 /// The group part of both group classes: message and members.
 class ExceptionGroupBase {
 public:
+    /// ValueError, as BaseExceptionGroup.__new__ raises it, for an empty list or a null member.
     ExceptionGroupBase(std::string message, std::vector<std::exception_ptr> exceptions);
     virtual ~ExceptionGroupBase() = default;
     /// The group's message (`eg.message`).
@@ -29,6 +30,7 @@ public:
     const std::vector<std::exception_ptr>& exceptions() const noexcept { return exceptions_; }
     /// The group as a BaseException (for its chain links).
     virtual BaseException& as_exception() noexcept = 0;
+    /// The group as a BaseException, read-only.
     virtual const BaseException& as_exception() const noexcept = 0;
     /// `ExceptionGroup('msg', [ValueError('a')])`.
     std::string group_repr(const char* type) const;
@@ -44,20 +46,28 @@ private:
 /// A group that may hold BaseExceptions (CancelledError, KeyboardInterrupt, ...).
 class BaseExceptionGroup : public BaseException, public ExceptionGroupBase {
 public:
+    /// `BaseExceptionGroup(message, exceptions)` as constructed, even when every member is an
+    /// Exception (make_exception_group picks the class as Python's constructor does).
     BaseExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions);
     const char* type_name() const noexcept override { return "BaseExceptionGroup"; }
     std::string repr() const override { return group_repr(type_name()); }
     BaseException& as_exception() noexcept override { return *this; }
+    /// This group, as its BaseException part.
     const BaseException& as_exception() const noexcept override { return *this; }
 };
 
 /// A group of Exceptions only; constructing one with a BaseException member raises TypeError.
 class ExceptionGroup : public Exception, public ExceptionGroupBase {
 public:
+    /// `ExceptionGroup(message, exceptions)`; TypeError when a member is not an Exception.
     ExceptionGroup(std::string message, std::vector<std::exception_ptr> exceptions);
+    /// "ExceptionGroup".
     const char* type_name() const noexcept override { return "ExceptionGroup"; }
+    /// `ExceptionGroup('msg', [ValueError('a')])`.
     std::string repr() const override { return group_repr(type_name()); }
+    /// This group, as its BaseException part.
     BaseException& as_exception() noexcept override { return *this; }
+    /// This group, as its BaseException part, read-only.
     const BaseException& as_exception() const noexcept override { return *this; }
 };
 
@@ -108,7 +118,7 @@ ExceptionPredicate instance_of() {
 /// An exception traced with its `__cause__`/`__context__` chain (tests/conformance/README.md,
 /// "Exception chains"): `trace("k", {{"exc", chain(e)}})`.
 struct Chain {
-    std::exception_ptr exc;
+    std::exception_ptr exc;  ///< the exception whose chain is shown
 };
 /// Wraps `e` so that tracing it shows its chain.
 inline Chain chain(std::exception_ptr e) { return Chain{std::move(e)}; }
@@ -142,7 +152,9 @@ private:
 
 /// One `except* E as g:` clause with a plain handler.
 struct StarClause {
-    ExceptionPredicate match;
+    ExceptionPredicate match;  ///< which leaves the clause takes, e.g. `instance_of<ValueError>()`
+    /// Runs with the matched part as a group (`g`); raising from it raises, rethrowing `g`
+    /// re-raises.
     std::function<void(const std::exception_ptr&)> handler;
 };
 

@@ -26,6 +26,7 @@ public:
     const std::optional<std::string>& message() const noexcept { return msg_; }
     /// Python's repr: `ValueError('bad')`, or `CancelledError()` without arguments.
     virtual std::string repr() const;
+    /// The message, or the class name when there is none (what a C++ catch site prints).
     const char* what() const noexcept override { return msg_ ? msg_->c_str() : type_name(); }
 
     /// The exception being handled when this one was raised (`__context__`).

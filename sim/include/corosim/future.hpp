@@ -29,21 +29,27 @@ using DoneCallbackId = std::uint64_t;
 /// The untyped part of every future and task: state, exception, callbacks, refcount.
 class FutureBase {
 public:
+    /// asyncio's _state: PENDING, FINISHED (result or exception) or CANCELLED.
     enum class State : std::uint8_t { kPending, kFinished, kCancelled };
 
+    /// A pending future of `loop`, with the loop's next future id.
     explicit FutureBase(Loop& loop) : loop_(&loop), id_(loop.next_future_id()) {}
     virtual ~FutureBase();
     FutureBase(const FutureBase&) = delete;
     FutureBase& operator=(const FutureBase&) = delete;
 
+    /// Takes a reference (the Future and Task handles hold them; no atomics, see above).
     void add_ref() noexcept { ++refs_; }
+    /// Drops a reference; the last one deletes the state.
     void release() noexcept {
         if (--refs_ == 0) delete this;
     }
+    /// @cond internal
     // Futures and tasks come from the same per-thread size-class pool as coroutine frames:
     // one is created per sleep and per task, so steady-state runs allocate nothing for them.
     static void* operator new(std::size_t size) { return detail::frame_alloc(size); }
     static void operator delete(void* p, std::size_t size) noexcept { detail::frame_free(p, size); }
+    /// @endcond
 
     /// True once finished or cancelled.
     bool done() const noexcept { return state_ != State::kPending; }
@@ -106,12 +112,14 @@ protected:
     void finish_with_result();
     /// Future._make_cancelled_error: the saved CancelledError first, then fresh ones (B10).
     std::exception_ptr make_cancelled_error();
+    /// Queues every pending done callback (schedule_callback), in registration order.
     void schedule_callbacks();
     /// Queues one done callback: an internal one as is, a user one as its own loop handle.
     void schedule_callback(const detail::Callback& cb);
     /// Drops the pending done callbacks without running them (a task that can never finish).
     void discard_callbacks() noexcept;
 
+    /// @cond internal
     Loop* loop_;
     std::uint64_t id_;
     std::uint32_t refs_ = 0;
@@ -123,6 +131,7 @@ protected:
     std::optional<std::string> cancel_message_;
     detail::Callback first_cb_;
     std::vector<detail::Callback> more_cbs_;
+    /// @endcond
 };
 
 namespace detail {
@@ -229,7 +238,9 @@ private:
 template <class T>
 class FutureState : public FutureBase, public detail::ValueSlot<T> {
 public:
+    /// A pending future of a loop (FutureBase's constructor).
     using FutureBase::FutureBase;
+    /// The result type (`void` for Future<void>).
     using value_type = T;
 
     /// set_result; InvalidStateError when already done.
@@ -240,6 +251,7 @@ public:
         this->value_.emplace(std::forward<U>(v));
         finish_with_result();
     }
+    /// set_result(None) for a Future<void>; InvalidStateError when already done.
     void set_result()
         requires std::is_void_v<T>
     {

@@ -16,8 +16,8 @@ namespace corosim {
 /// One child's outcome in `gather(..., return_exceptions=True)`: a value or an exception.
 template <class T>
 struct Settled {
-    std::optional<std::conditional_t<std::is_void_v<T>, NoneType, T>> value;
-    std::exception_ptr error;
+    std::optional<std::conditional_t<std::is_void_v<T>, NoneType, T>> value;  ///< set when it returned
+    std::exception_ptr error;  ///< what it raised (CancelledError included); null when it returned
 };
 
 /// Python's repr of a Settled: the exception's repr, or the value's.
@@ -139,8 +139,8 @@ enum class ReturnWhen : std::uint8_t { kFirstCompleted, kFirstException, kAllCom
 /// asyncio.wait's (done, pending), each in argument order (Python returns sets).
 template <class T>
 struct WaitResult {
-    std::vector<Task<T>> done;
-    std::vector<Task<T>> pending;
+    std::vector<Task<T>> done;     ///< the tasks that finished (or were cancelled)
+    std::vector<Task<T>> pending;  ///< the tasks still running when wait() returned
 };
 
 namespace detail {

@@ -61,7 +61,7 @@ enum class LoopStatus : std::uint8_t {
 /// Construction options for a Loop.
 struct LoopOptions {
     Policy* policy = nullptr;                  ///< null = FIFO (asyncio's order), no virtual call
-    TraceLevel trace_level = TraceLevel::kSummary;
+    TraceLevel trace_level = TraceLevel::kSummary;  ///< how much of the run the Trace keeps
     std::uint64_t max_steps = 50'000'000;      ///< livelock budget: callbacks run
     Nanos max_vtime = seconds(10'000'000);     ///< livelock budget: virtual time
     Compat compat;                             ///< CPython version differences (default 3.12)
@@ -70,6 +70,7 @@ struct LoopOptions {
 /// A single-threaded virtual-time event loop. Not thread-safe; one per thread at a time.
 class Loop {
 public:
+    /// A loop at virtual time 0 with an empty root context.
     explicit Loop(LoopOptions options = {});
     ~Loop();
     Loop(const Loop&) = delete;
@@ -116,6 +117,7 @@ public:
     /// slow_callback_duration of virtual time (a simulated blocking call) is reported as
     /// `loop.slow message=Executing <Task main> took 1.000 seconds`.
     void set_debug(bool enabled);
+    /// loop.get_debug().
     bool debug() const noexcept { return debug_; }
     /// loop.slow_callback_duration (default 100 ms).
     void set_slow_callback_duration(Duration d) noexcept { slow_callback_duration_ = d; }
@@ -133,6 +135,7 @@ public:
 
     /// The run's trace.
     Trace& trace() noexcept { return trace_; }
+    /// The run's trace, read-only.
     const Trace& trace() const noexcept { return trace_; }
     /// Records a conformance line `text` from the current task (or `-`).
     void line(std::string_view text);
@@ -142,9 +145,12 @@ public:
     /// How many "coroutine ... was never awaited" warnings and "... exception was never
     /// retrieved" reports this run produced (scenarios check their own diagnostics with these).
     std::uint64_t never_awaited_warnings() const noexcept { return never_awaited_; }
+    /// The "exception was never retrieved" reports (see never_awaited_warnings).
     std::uint64_t unretrieved_reports() const noexcept { return unretrieved_; }
+    /// @cond internal
     void count_never_awaited() noexcept { ++never_awaited_; }
     void count_unretrieved() noexcept { ++unretrieved_; }
+    /// @endcond
 
     /// A fault point (FoundationDB's BUGGIFY): true when the policy explores faults and chooses
     /// to fire it, with about `percent`% chance; always false under FIFO and plain policies. The
@@ -168,17 +174,21 @@ public:
     /// Async generators seen by the firstiter hook and not finalized, first-iteration order
     /// (loop._asyncgens, pinned by SEMANTICS H1).
     const std::vector<detail::AsyncGenStateBase*>& asyncgens() const noexcept { return asyncgens_; }
+    /// @cond internal
     void register_asyncgen(detail::AsyncGenStateBase* g) { asyncgens_.push_back(g); }
     void unregister_asyncgen(detail::AsyncGenStateBase* g) noexcept {
         std::erase(asyncgens_, g);
     }
+    /// @endcond
 
     /// The loop's root context (contextvars): what code outside tasks and callbacks sees.
     detail::ContextData& root_context() noexcept { return *root_context_; }
+    /// The root context, shared.
     const std::shared_ptr<detail::ContextData>& root_context_ptr() const noexcept { return root_context_; }
     /// The context code outside any task sees: the running user callback's (the copy taken when
     /// it was scheduled, Handle._context), else the root context.
     detail::ContextData& callback_context() noexcept { return *callback_context_ptr(); }
+    /// That context, shared (what copy_current_context copies outside tasks).
     const std::shared_ptr<detail::ContextData>& callback_context_ptr() const noexcept {
         return running_context_ ? running_context_ : root_context_;
     }
@@ -198,16 +208,21 @@ public:
     Handle add_timer(Nanos when, detail::Callback cb);
     /// Next per-loop future id.
     std::uint64_t next_future_id() noexcept { return ++future_ids_; }
-    /// Next per-loop task id, and the `Task-N` counter (SEMANTICS B2, H3).
+    /// Next per-loop task id (SEMANTICS B2, H3).
     std::uint32_t next_task_id() noexcept { return ++task_ids_; }
+    /// The next `Task-N` number (the main task and hand drivers take none).
     std::uint64_t next_task_number() noexcept { return ++task_numbers_; }
+    /// @cond internal
     void set_current_task(TaskBase* t) noexcept { current_task_ = t; }
+    /// @endcond
     /// The driver of the coroutine being driven by hand right now (Coro::send), or null: the
     /// chain whose cleanup blocks are running, where current_task() stays the caller.
     TaskBase* driving() const noexcept { return driving_; }
+    /// @cond internal
     void set_driving(TaskBase* t) noexcept { driving_ = t; }
     void link_task(TaskBase* t) noexcept;
     void unlink_task(TaskBase* t) noexcept;
+    /// @endcond
     /// Links a Future/Task handle into the list a collection inspects (gc_point).
     void track_handle(detail::TrackedNode& node) noexcept { node.link_after(tracked_); }
     /// The sentinel of that circular list.

@@ -12,10 +12,11 @@ namespace corosim {
 
 /// One `key=value` pair of a trace line, rendered when constructed.
 struct Field {
+    /// `k=v`, with `v` rendered as trace() shows it (a type it cannot show does not compile).
     template <class T>
     Field(std::string_view k, const T& v) : key(k), text(trace_text(v)) {}
-    std::string_view key;
-    std::string text;
+    std::string_view key;  ///< the key; must outlive the trace() call (a literal)
+    std::string text;      ///< the value as the trace line shows it
 };
 
 /// Records `kind key=value ...` from the current task, like the reference loop's trace().

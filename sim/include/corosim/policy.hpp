@@ -24,12 +24,12 @@ enum class ChoiceKind : std::uint8_t {
 
 /// One choice point, as the loop describes it to the policy.
 struct ChoicePoint {
-    ChoiceKind kind = ChoiceKind::kRunnable;
+    ChoiceKind kind = ChoiceKind::kRunnable;  ///< what is being chosen
     std::uint32_t n = 2;  ///< options; the answer must be in [0, n)
     /// kRunnable: the task option `i` steps or wakes (its per-loop id), 0 for a callback that
     /// belongs to no task. Lets a policy keep per-task state (PCT's priorities).
     std::uint32_t (*task_of)(const void* ctx, std::uint32_t i) = nullptr;
-    const void* ctx = nullptr;
+    const void* ctx = nullptr;  ///< the loop's state that task_of and internal_key read
     /// kRunnable: nonzero when option `i` runs no scenario code (sleep()'s timer, which only
     /// completes its own future): an identity for it, unique among the callbacks queued. Two
     /// such options commute; the explorer's reduction relies on it.
@@ -37,7 +37,9 @@ struct ChoicePoint {
     std::uint32_t percent = 0;  ///< kBuggify: the site's chance of firing, in percent
     std::string_view site;      ///< kBuggify: the site's name
 
+    /// task_of(ctx, i), or 0 when there is none.
     std::uint32_t task(std::uint32_t i) const { return task_of != nullptr ? task_of(ctx, i) : 0; }
+    /// internal_key(ctx, i), or 0 (runs scenario code) when there is none.
     std::uint64_t internal(std::uint32_t i) const { return internal_key != nullptr ? internal_key(ctx, i) : 0; }
 };
 

@@ -157,6 +157,7 @@ Coro<void> join(std::shared_ptr<QueueState<T>> s) {
 template <class T>
 class Queue {
 public:
+    /// `asyncio.Queue(maxsize)`: put() blocks while maxsize items are queued (<= 0: never).
     explicit Queue(int maxsize = 0) : s_(std::make_shared<detail::QueueState<T>>()) {
         s_->maxsize = maxsize;
         s_->finished.set();
@@ -194,6 +195,7 @@ public:
     /// CPython's str(): `<Queue maxsize=1 _queue=[1] _putters[1] tasks=1>` (T needs py_repr).
     std::string repr() const { return "<Queue " + s_->format() + ">"; }
 
+    /// Identity (Python's `is`): true when both are copies of one queue.
     friend bool operator==(const Queue& a, const Queue& b) noexcept { return a.s_ == b.s_; }
 
 private:

@@ -29,15 +29,15 @@ const char* outcome_name(Outcome o) noexcept;
 
 /// Everything a run produced.
 struct RunResult {
-    Outcome outcome = Outcome::kPass;
+    Outcome outcome = Outcome::kPass;    ///< how the run ended
     std::string message;                 ///< why it did not pass ("" when it did)
     std::uint64_t steps = 0;             ///< callbacks run
     Nanos vtime = 0;                     ///< virtual time at the end
-    std::uint64_t trace_hash = 0;
+    std::uint64_t trace_hash = 0;        ///< the trace's FNV-1a hash: equal runs, equal hashes
     std::vector<std::uint32_t> choices;  ///< the choice sequence (replay input)
     Trace trace;                         ///< events kept at the requested level
-    std::uint64_t frames_created = 0;
-    std::uint64_t frames_destroyed = 0;
+    std::uint64_t frames_created = 0;    ///< coroutine frames allocated during the run
+    std::uint64_t frames_destroyed = 0;  ///< and freed; fewer is a leak (the run fails)
 };
 
 /// Runs the coroutine made by `make_main` as asyncio.run would, on a fresh loop.

@@ -15,12 +15,14 @@ namespace corosim {
 /// What `co_await sleep(d)` suspends on.
 class [[nodiscard]] SleepAwaiter {
 public:
+    /// Sleeps `delay` of virtual time (sleep() builds it).
     explicit SleepAwaiter(Nanos delay) noexcept : delay_(delay) {}
     SleepAwaiter(const SleepAwaiter&) = delete;
     SleepAwaiter& operator=(const SleepAwaiter&) = delete;
     ~SleepAwaiter() {
         if (fut_) fut_->release();
     }
+    /// @cond internal
     bool await_ready() const noexcept { return false; }
     template <class P>
     void await_suspend(std::coroutine_handle<P> caller) {
@@ -31,6 +33,7 @@ public:
         timer_.cancel();
         task_->rethrow_pending();
     }
+    /// @endcond
 
 private:
     void suspend(std::coroutine_handle<> caller, detail::PromiseBase* promise);

@@ -73,6 +73,7 @@ public:
     /// CPython's repr without the address: `<asyncio.locks.Event object [unset, waiters:1]>`.
     std::string repr() const;
 
+    /// Identity (Python's `is`): true when both are copies of one event.
     friend bool operator==(const Event& a, const Event& b) noexcept { return a.s_ == b.s_; }
 
 private:
@@ -98,6 +99,7 @@ public:
     /// `<asyncio.locks.Lock object [locked, waiters:2]>` (CPython's repr without the address).
     std::string repr() const;
 
+    /// Identity (Python's `is`): true when both are copies of one lock.
     friend bool operator==(const Lock& a, const Lock& b) noexcept { return a.s_ == b.s_; }
 
 private:
@@ -126,9 +128,11 @@ public:
     /// `<asyncio.locks.Semaphore object [unlocked, value:2]>` (without the address).
     std::string repr() const;
 
+    /// Identity (Python's `is`): true when both are copies of one semaphore.
     friend bool operator==(const Semaphore& a, const Semaphore& b) noexcept { return a.s_ == b.s_; }
 
 protected:
+    /// For BoundedSemaphore: `bounded` makes release() above `value` raise ValueError.
     Semaphore(int value, bool bounded);
 
 private:
@@ -138,6 +142,7 @@ private:
 /// asyncio.BoundedSemaphore: release() above the initial value raises ValueError.
 class BoundedSemaphore : public Semaphore {
 public:
+    /// `asyncio.BoundedSemaphore(value)`; ValueError when value < 0.
     explicit BoundedSemaphore(int value = 1) : Semaphore(value, true) {}
 };
 
@@ -155,11 +160,14 @@ namespace sync {
 class Condition {
 public:
     Condition();
+    /// `asyncio.Condition(lock)`: over a given lock, which other code may share.
     explicit Condition(Lock lock);
 
     /// The underlying lock's locked(), acquire(), release().
     bool locked() const noexcept;
+    /// `await cond.acquire()`: the lock's acquire().
     Coro<bool> acquire() const;
+    /// `cond.release()`: the lock's release() (RuntimeError when not locked).
     void release() const;
     /// The underlying lock.
     const Lock& lock() const noexcept;
@@ -187,6 +195,7 @@ public:
     /// `<asyncio.locks.Condition object [locked, waiters:1]>` (without the address).
     std::string repr() const;
 
+    /// Identity (Python's `is`): true when both are copies of one condition.
     friend bool operator==(const Condition& a, const Condition& b) noexcept { return a.s_ == b.s_; }
 
 private:

@@ -25,10 +25,14 @@ public:
     /// not numbered, not in all_tasks, and its steps run in the caller's task.
     enum class Kind : std::uint8_t { kNormal, kMain, kDriver };
 
+    /// Task.__init__ (create_task builds a TaskState): `top`/`top_handle` are the coroutine's
+    /// outermost frame, which the task owns; `context` is the one it runs in (null: a copy of
+    /// the current one). TypeError for an empty coroutine; the first step is queued unless kDriver.
     TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name, Kind kind,
              std::shared_ptr<detail::ContextData> context = nullptr);
     /// The task's context (contextvars): a copy of its creator's, or the one given.
     detail::ContextData& context() noexcept { return *context_; }
+    /// The same context, shared (what a Handle or a child task copies from).
     const std::shared_ptr<detail::ContextData>& context_ptr() const noexcept { return context_; }
     ~TaskBase() override;
 
@@ -58,6 +62,8 @@ public:
         leaf_promise_ = promise;
         yielded_ = true;
     }
+    /// Makes `h` the next frame this task's step loop resumes (symmetric transfer by hand, so
+    /// deep await chains do not grow the C++ stack).
     void hop(std::coroutine_handle<> h) noexcept { next_ = h; }
     /// Throws the exception this step delivers, at the await that resumes. Inline on purpose:
     /// the throw then starts in the coroutine's own frame, which also holds its handler, so
@@ -111,16 +117,20 @@ public:
     /// The innermost frame of a task suspended on a future, or null: where a collection
     /// starts walking the chain's frames (upwards, through PromiseBase::parent()).
     detail::PromiseBase* suspended_leaf() const noexcept { return fut_waiter_ != nullptr ? leaf_promise_ : nullptr; }
+    /// The handle of the innermost suspended frame (where the next step resumes).
     std::coroutine_handle<> suspended_leaf_handle() const noexcept { return leaf_; }
     /// True while its coroutine chain exists (not finished, not abandoned).
     bool has_frames() const noexcept { return static_cast<bool>(top_handle_); }
 
+    /// @cond internal
     TaskBase* prev_task = nullptr;  // Loop's pending-task list, creation order
     TaskBase* next_task = nullptr;
+    /// @endcond
 
 protected:
     /// Moves the top frame's return value into the task (set_result).
     virtual void take_result() = 0;
+    /// The outermost frame's promise (where take_result finds the value).
     detail::PromiseBase* top_promise() const noexcept { return top_; }
 
 private:
@@ -162,9 +172,11 @@ private:
 template <class T>
 class TaskState final : public TaskBase, public detail::ValueSlot<T> {
 public:
+    /// A task of `loop` that owns and runs the coroutine frame `h` (see TaskBase's constructor).
     TaskState(Loop& loop, typename Coro<T>::handle_type h, std::string name, Kind kind,
               std::shared_ptr<detail::ContextData> context = nullptr)
         : TaskBase(loop, &h.promise(), h, std::move(name), kind, std::move(context)) {}
+    /// The coroutine's return type (`void` for Task<void>).
     using value_type = T;
     /// result(): the value, or raises (B10).
     decltype(auto) result() {

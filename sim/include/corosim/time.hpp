@@ -47,6 +47,7 @@ public:
 
     /// The span in nanoseconds.
     constexpr Nanos count() const noexcept { return ns_; }
+    /// The span in nanoseconds, implicitly (where a Nanos is expected).
     constexpr operator Nanos() const noexcept { return ns_; }
 
 private:

@@ -18,6 +18,8 @@ namespace corosim {
 /// An asyncio.Timeout context manager; copies share one timeout.
 class Timeout {
 public:
+    /// asyncio.timeouts._State: CREATED, ENTERED, EXPIRING (cancelled the task, not yet
+    /// exited), EXPIRED (exited raising TimeoutError) and EXITED.
     enum class State : std::uint8_t { kCreated, kEntered, kExpiring, kExpired, kExited };
 
     /// A timeout at absolute virtual time `when` (none: never).

@@ -37,11 +37,11 @@ enum class EventKind : std::uint16_t {
 
 /// One fixed-size trace record; its position in the trace is its sequence number.
 struct Event {
-    Nanos vtime = 0;
+    Nanos vtime = 0;         ///< virtual time when recorded
     std::uint32_t task = 0;  ///< running task id, 0 when none
-    EventKind kind = EventKind::kLine;
-    std::int64_t a = 0;
-    std::int64_t b = 0;
+    EventKind kind = EventKind::kLine;  ///< what happened; it says what a and b hold
+    std::int64_t a = 0;      ///< first operand (see EventKind)
+    std::int64_t b = 0;      ///< second operand (see EventKind)
     std::uint32_t name = 0;  ///< interned string id (task column or task name), 0 = none
     std::uint32_t str = 0;   ///< interned string id (line text), 0 = none
 };
@@ -49,11 +49,14 @@ struct Event {
 /// 64-bit FNV-1a over 64-bit little-endian words; the trace hash's building block.
 class Fnv64 {
 public:
+    /// Mixes in one 64-bit word.
     void word(std::uint64_t w) noexcept { h_ = (h_ ^ w) * 0x100000001b3ULL; }
+    /// Mixes in a string's bytes, then its length (so "ab"+"c" and "a"+"bc" differ).
     void bytes(std::string_view s) noexcept {
         for (const unsigned char c : s) h_ = (h_ ^ c) * 0x100000001b3ULL;
         word(s.size());
     }
+    /// The hash so far.
     std::uint64_t value() const noexcept { return h_; }
 
 private:
@@ -63,6 +66,7 @@ private:
 /// The in-memory trace of one run.
 class Trace {
 public:
+    /// An empty trace that keeps events at `level` (the hash covers every event at any level).
     explicit Trace(TraceLevel level = TraceLevel::kSummary);
 
     /// Records an internal event (no strings).
