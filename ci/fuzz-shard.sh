@@ -3,7 +3,8 @@
 # seed and --runs, so the shards together are exactly the unsharded campaign.
 # usage: ci/fuzz-shard.sh INDEX COUNT OUTDIR [RUNS] [COROSIM]
 # Environment: SEED, the campaign's first seed (default 1; every shard of a campaign must get
-# the same one).
+# the same one); CORPUS, a regression corpus directory (`fuzz --corpus`): its entries are
+# re-run first (each by one shard) and the shard's new failures added to it.
 # Writes a fresh OUTDIR/shard-INDEX.db (an older one is replaced) and OUTDIR/shard-INDEX.xml
 # (JUnit), creating OUTDIR; both are written before the exit.
 # Exit status: corosim's (0 all passed, 1 failures found, 2 bad input, 3 internal error).
@@ -16,6 +17,8 @@ corosim=${5:-build/cli/corosim}
 seed=${SEED:-1}
 mkdir -p "$out"
 rm -f "$out/shard-$index.db" "$out/shard-$index.db-wal" "$out/shard-$index.db-shm" "$out/shard-$index.xml"
-echo "fuzz-shard: shard $index/$count, seed $seed, $runs runs per scenario" >&2
+corpus=()
+if [ -n "${CORPUS:-}" ]; then corpus=(--corpus "$CORPUS"); fi
+echo "fuzz-shard: shard $index/$count, seed $seed, $runs runs per scenario${CORPUS:+, corpus $CORPUS}" >&2
 exec "$corosim" fuzz --all --runs "$runs" --seed "$seed" --shard "$index/$count" \
-  --db "$out/shard-$index.db" --junit "$out/shard-$index.xml"
+  --db "$out/shard-$index.db" --junit "$out/shard-$index.xml" "${corpus[@]}"

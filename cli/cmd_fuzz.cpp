@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <csignal>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,8 @@
 
 #include "commands.hpp"
 #include "corosim/checker/campaign.hpp"
+#include "corosim/checker/corpus.hpp"
+#include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
 #include "corosim/reports/junit.hpp"
 #include "corosim/scheduler/policies.hpp"
@@ -40,6 +43,7 @@ struct FuzzOptions {
     bool resuming = false;
     std::vector<std::string> shaping;  // campaign-shaping options given (refused with --resume)
     bool stop_at_first_failure = false;
+    std::string corpus;  // the regression corpus directory, "" for none
 };
 
 // SIGINT/SIGTERM: the first stops the campaign after the runs in flight (it commits and says how
@@ -192,12 +196,50 @@ std::string resume_command(const FuzzOptions& opt, std::int64_t campaign) {
     return cmd;
 }
 
+// The corpus entries of the campaign's scenarios, as its regression runs; every entry is
+// validated first (a bad one is bad input), and the directory made, so a path that cannot take
+// new entries is refused before the campaign rather than after it.
+std::vector<checker::CorpusEntry> open_corpus(const std::string& dir) {
+    std::vector<checker::CorpusEntry> entries;
+    try {
+        entries = checker::load_corpus(dir, scenarios::all_scenarios());
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || ::access(dir.c_str(), W_OK) != 0) throw UsageError("cannot write corpus directory '" + dir + "'");
+    return entries;
+}
+
+// Each distinct failure's shrunk run (or first run) into the corpus unless it has an entry;
+// returns how many were added.
+std::size_t grow_corpus(checker::Store& store, const std::string& dir, const std::vector<checker::CampaignFailure>& failures) {
+    std::size_t added = 0;
+    for (const auto& f : failures) {
+        const auto run = store.run(f.shrunk_id != 0 ? f.shrunk_id : f.run_id);
+        if (!run) continue;
+        checker::CorpusEntry entry;
+        entry.spec = checker::replay_spec(*run);
+        entry.spec.level = TraceLevel::kOff;
+        entry.signature = f.signature;
+        try {
+            if (checker::add_to_corpus(dir, std::move(entry))) ++added;
+        } catch (const std::runtime_error& e) {
+            throw UsageError(e.what());
+        }
+    }
+    return added;
+}
+
 int run_fuzz(FuzzOptions& opt) {
     const std::uint64_t jobs = parse_u64("--jobs", opt.jobs_text, 1);
     if (jobs > 256) throw UsageError("--jobs wants 1..256, got '" + opt.jobs_text + "'");
     opt.jobs = static_cast<unsigned>(jobs);
     checker::CampaignOptions copt;
     if (!opt.resuming) copt = campaign_options(opt);
+    std::vector<checker::CorpusEntry> corpus;
+    if (!opt.corpus.empty()) corpus = open_corpus(opt.corpus);
     // Checked before the campaign: a bad path must not cost a whole campaign.
     std::ofstream junit;
     if (!opt.junit.empty()) {
@@ -210,6 +252,20 @@ int run_fuzz(FuzzOptions& opt) {
     checker::CampaignProgress from;
     if (opt.resuming) std::tie(resume_id, copt, from) = stored_campaign(store, opt);
     copt.jobs = opt.jobs;
+    // A resumed campaign ran its corpus when it started.
+    std::size_t regressions = 0;
+    if (!opt.resuming) {
+        for (const auto& e : corpus) {
+            const bool ours = std::any_of(copt.scenarios.begin(), copt.scenarios.end(),
+                                          [&](const scenarios::Scenario* s) { return s->name == e.spec.scenario; });
+            if (ours && checker::corpus_shard(e, copt.shard_count) == copt.shard_index) copt.regressions.push_back(e.spec);
+        }
+        regressions = copt.regressions.size();
+        if (!opt.corpus.empty()) {
+            std::cerr << "fuzz: corpus " << opt.corpus << ": " << corpus.size() << " entries, " << regressions
+                      << " of this campaign's scenarios (and shard) re-run first\n";
+        }
+    }
     install_stop_handlers();
     copt.stop = [] { return g_signal != 0; };
     ProgressView view;
@@ -249,6 +305,10 @@ int run_fuzz(FuzzOptions& opt) {
             }
         }
     }
+    if (!opt.corpus.empty()) {
+        const std::size_t added = grow_corpus(store, opt.corpus, result.failures);
+        std::cout << "corpus " << opt.corpus << ": " << regressions << " entries re-run, " << added << " added\n";
+    }
     if (junit.is_open()) {
         junit << reports::junit_xml(store, opt.db, result.campaign_id, view.elapsed());
         junit.close();
@@ -286,6 +346,8 @@ Command add_fuzz(CLI::App& app) {
                   "Stop fuzzing a scenario at its first failure (the others go on)");
     sub->add_option("--timeout", opt->timeout, "Wall-clock limit per run, e.g. 20s (default): outcome hang");
     sub->add_option("--max-memory", opt->max_memory, "Address-space limit per run, e.g. 512M or 2G: outcome oom");
+    sub->add_option("--corpus", opt->corpus,
+                    "Regression corpus directory: its failures re-run before any seed, new failures added");
     auto* resume = sub->add_option("--resume", opt->resume,
                                    "Continue campaign ID of --db (default: the newest) where it stopped")
                        ->expected(0, 1);

@@ -318,6 +318,62 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     };
     if (options.shrink) shrink_queued();
 
+    // One run's result into the store, the stats and the failures; `index` is its 1-based run
+    // index in its scenario (0: a regression run, outside the seed space).
+    const auto record = [&](const WorkItem& item, std::uint64_t index, RunReport&& rep) {
+        ScenarioStats& stats = result.stats[item.spec.scenario];
+        ++stats.runs;
+        stats.schedules.insert(schedule_hash(item.spec, rep.choices));
+        if (rep.outcome != "pass" && stats.first_failure == 0 && index != 0) stats.first_failure = index;
+        committer.open();
+        const bool keep = rep.outcome != "pass" || options.store_passing;
+        const std::int64_t id = keep ? store.add_report(result.campaign_id, item.spec, rep) : 0;
+        ++result.runs;
+        if (rep.outcome != "pass") {
+            ++result.failing_runs;
+            const std::string signature = failure_signature(rep.outcome, rep.message);
+            auto same = std::find_if(result.failures.begin(), result.failures.end(), [&](const CampaignFailure& f) {
+                return f.scenario == item.spec.scenario && f.signature == signature;
+            });
+            if (same != result.failures.end()) {
+                ++same->occurrences;
+            } else {
+                // A regression run is already the shrunk run of an earlier campaign.
+                if (index != 0 && shrinkable(rep.outcome) && !item.scenario->fifo_only) {
+                    to_shrink.push_back({item.scenario, item.spec, result.failures.size()});
+                }
+                result.failures.push_back({id, item.spec.scenario, rep.outcome, rep.message, 0,
+                                           non_default_choices(rep.choices), 0, 1, signature});
+            }
+        }
+        at.runs = result.runs;
+        at.failing_runs = result.failing_runs;
+        at.elapsed_ms = elapsed();
+        committer.ran(at);
+        if (progress) progress(result.runs, planned, result.failing_runs);
+    };
+
+    // The regression corpus first, before any seed: a bug that comes back fails at once.
+    if (at.runs == 0 && at.round == 0 && at.item == 0 && !options.regressions.empty()) {
+        std::vector<WorkItem> regressions;
+        for (const RunSpec& spec : options.regressions) {
+            const auto s = std::find_if(options.scenarios.begin(), options.scenarios.end(),
+                                        [&](const scenarios::Scenario* sc) { return sc->name == spec.scenario; });
+            if (s == options.scenarios.end()) continue;
+            WorkItem item;
+            item.scenario = *s;
+            item.spec = spec;
+            item.spec.level = options.record_all ? TraceLevel::kFull : TraceLevel::kOff;
+            item.keep_events = options.record_all;
+            regressions.push_back(std::move(item));
+        }
+        planned += regressions.size();
+        pool.run(
+            regressions, [&](std::size_t i, RunReport&& rep) { record(regressions[i], 0, std::move(rep)); },
+            [&] { return !stopped(); });
+        committer.save(at);
+    }
+
     bool exhausted = false;
     // Reused from round to round: a fresh work list each round cost its page faults again.
     std::vector<WorkItem> items;
@@ -350,38 +406,10 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
         pool.run(
             items,
             [&](std::size_t i, RunReport&& rep) {
-                ScenarioStats& stats = result.stats[items[i].spec.scenario];
                 at.item = skip + i + 1;
                 // Dispatched before the scenario's first failure came back: dropped, not stored.
                 if (scenario_stopped(items[i].spec.scenario)) return;
-                ++stats.runs;
-                stats.schedules.insert(schedule_hash(items[i].spec, rep.choices));
-                if (rep.outcome != "pass" && stats.first_failure == 0) stats.first_failure = indices[i] + 1;
-                committer.open();
-                const bool keep = rep.outcome != "pass" || options.store_passing;
-                const std::int64_t id = keep ? store.add_report(result.campaign_id, items[i].spec, rep) : 0;
-                ++result.runs;
-                if (rep.outcome != "pass") {
-                    ++result.failing_runs;
-                    const std::string signature = failure_signature(rep.outcome, rep.message);
-                    auto same = std::find_if(result.failures.begin(), result.failures.end(), [&](const CampaignFailure& f) {
-                        return f.scenario == items[i].spec.scenario && f.signature == signature;
-                    });
-                    if (same != result.failures.end()) {
-                        ++same->occurrences;
-                    } else {
-                        if (shrinkable(rep.outcome) && !items[i].scenario->fifo_only) {
-                            to_shrink.push_back({items[i].scenario, items[i].spec, result.failures.size()});
-                        }
-                        result.failures.push_back({id, items[i].spec.scenario, rep.outcome, rep.message, 0,
-                                                   non_default_choices(rep.choices), 0, 1, signature});
-                    }
-                }
-                at.runs = result.runs;
-                at.failing_runs = result.failing_runs;
-                at.elapsed_ms = elapsed();
-                committer.ran(at);
-                if (progress) progress(result.runs, planned, result.failing_runs);
+                record(items[i], indices[i] + 1, std::move(rep));
             },
             [&] { return in_time() && !all_stopped(); });
         if (at.item >= skip + items.size()) {

@@ -3,7 +3,7 @@
 appended to $KUBE_STUB_DIR/calls.jsonl (argv, and the manifest read from stdin for `-f -`).
 `apply` of a PersistentVolumeClaim makes a directory for it; `apply` of a Job runs its pods at
 once, one after the other, each as its container's command in the image's working directory
-($KUBE_STUB_IMAGE stands for the image's /src) with every volume mount path replaced by its
+($KUBE_STUB_IMAGE stands for the image's /src) with every volume mount path in its command, arguments and environment replaced by its
 claim's directory; `get`, `logs` and `delete` answer the few forms deploy/k8s/run-campaign.sh
 uses. A pod whose claim was never applied stays Pending (its Job never finishes)."""
 import json
@@ -45,7 +45,10 @@ def run_job(doc):
     assert workdir == "/src", "the image's checkout is at /src"
     for index in range(spec.get("completions", 1) if indexed else 1):
         env = dict(os.environ)
-        env.update({e["name"]: e["value"] for e in container.get("env", [])})
+        for e in container.get("env", []):
+            env[e["name"]] = e["value"]
+            for path, here in mounts.items():
+                env[e["name"]] = env[e["name"]].replace(path, here)
         if indexed:
             env["JOB_COMPLETION_INDEX"] = str(index)
         words = list(container.get("command", [])) + list(container.get("args", []))

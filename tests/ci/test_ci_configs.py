@@ -6,10 +6,12 @@ names (an upload's `path` into a directory named after the artifact; a download 
 into `path`/NAME/). The Build step is the Dockerfile's RUN command, which test_ci_image.py runs
 for real; here it stands for itself by putting the corosim under test at build/cli/corosim.
 
-Three runs: a push (seed 1, every run passes: the merged store is exactly the unsharded
-campaign, exit 0), a nightly schedule (seed = run id, printed and in the summary), and a push
-whose corosim finds bugs (shards fail after uploading, the merge writes the summary and uploads
-the store and JUnit, then fails).
+Four runs: a push (seed 1, every run passes: the merged store is exactly the unsharded
+campaign, exit 0), a nightly schedule (seed = run id, printed and in the summary), a push whose
+corosim finds a bug (shards fail after uploading, the merge writes the summary, uploads the
+store, JUnit and the regression corpus and saves the corpus in the cache, then fails), and one
+more that restores the corpus and re-runs its entry first. actions/cache is a directory that
+outlives the runs.
 
 usage: test_ci_configs.py SOURCE_DIR PATH/TO/corosim
 """
@@ -106,6 +108,19 @@ def run_job(tmp, name, job, ctx, artifacts, image_corosim, job_env):
             if os.path.exists(path):
                 copy_into(path, os.path.join(artifacts, with_["name"]))
             continue
+        if uses.startswith("actions/cache/restore@"):
+            keys = [with_["key"]] + [k for k in with_.get("restore-keys", "").split("\n") if k]
+            saved = sorted(os.listdir(CACHE), key=lambda k: os.path.getmtime(os.path.join(CACHE, k)), reverse=True)
+            hit = next((c for k in keys for c in saved if c == k or (k != with_["key"] and c.startswith(k))), None)
+            if hit:
+                copy_into(os.path.join(CACHE, hit), os.path.join(ws, with_["path"]))
+            continue
+        if uses.startswith("actions/cache/save@"):
+            path = os.path.join(ws, with_["path"])
+            expect(os.path.isdir(path), "%s: the cache saves %s" % (name, with_["path"]))
+            if os.path.isdir(path) and not os.path.exists(os.path.join(CACHE, with_["key"])):
+                copy_into(path, os.path.join(CACHE, with_["key"]))
+            continue
         if uses.startswith("actions/download-artifact@"):
             for art in sorted(os.listdir(artifacts)):
                 if fnmatch.fnmatch(art, with_.get("pattern", "*")):
@@ -113,12 +128,13 @@ def run_job(tmp, name, job, ctx, artifacts, image_corosim, job_env):
             continue
         expect("run" in step, "%s: a step this test knows: %s" % (name, step))
         script = substitute(step["run"], ctx)
+        step_env = dict(env, **{k: substitute(str(v), ctx) for k, v in step.get("env", {}).items()})
         if script.strip() == build_command:
             # The Dockerfile's build (run for real by test_ci_image.py), standing for itself.
             os.makedirs(os.path.join(ws, "build/cli"))
             shutil.copy(image_corosim, os.path.join(ws, "build/cli/corosim"))
             continue
-        p = subprocess.run(["bash", "-e", "-c", script], cwd=ws, env=env, capture_output=True, text=True)
+        p = subprocess.run(["bash", "-e", "-c", script], cwd=ws, env=step_env, capture_output=True, text=True)
         logs += "## %s (exit %d)\n%s%s" % (label, p.returncode, p.stdout, p.stderr)
         exits[label] = p.returncode
         ok = ok and p.returncode == 0
@@ -127,10 +143,11 @@ def run_job(tmp, name, job, ctx, artifacts, image_corosim, job_env):
 
 
 def run_workflow(tmp, event, run_id, image_corosim):
+    """Runs the workflow once; CACHE (actions/cache) outlives it, as it does on GitHub."""
     """Every job of the workflow for one event; returns {job: [results]} and the artifacts."""
     artifacts = os.path.join(tmp, "artifacts")
     os.makedirs(artifacts)
-    ctx = {"github.event_name": event, "github.run_id": run_id}
+    ctx = {"github.event_name": event, "github.run_id": run_id, "github.run_attempt": 1}
     job_env = {k: str(substitute(str(v), ctx)) for k, v in wf.get("env", {}).items()}
     results = {"shard": []}
     for s in matrix:
@@ -146,6 +163,8 @@ def rows(db, where="parent is null"):
 
 
 with tempfile.TemporaryDirectory() as tmp:
+    CACHE = os.path.join(tmp, "cache")  # actions/cache: a directory per key, across runs
+    os.makedirs(CACHE)
     whole = os.path.join(tmp, "whole.db")
     subprocess.run([corosim, "fuzz", "--all", "--runs", "2000", "--seed", "1", "--db", whole], capture_output=True)
 
@@ -189,6 +208,20 @@ with tempfile.TemporaryDirectory() as tmp:
     campaign = os.path.join(artifacts, "campaign/campaign.db")
     expect(os.path.exists(campaign) and rows(campaign, "outcome != 'pass'"), "bugs: the merged store with its failures is kept")
     expect(os.path.exists(os.path.join(artifacts, "junit/campaign.xml")), "bugs: the JUnit report is kept")
+    kept = sorted(os.listdir(os.path.join(artifacts, "campaign/corpus"))) if os.path.isdir(
+        os.path.join(artifacts, "campaign/corpus")) else []
+    expect(len(kept) == 1 and kept[0].startswith("planted_double_release-"),
+           "bugs: the failure is in the merged corpus, in the campaign artifact: %s" % kept)
+    expect(any(k.startswith("fuzz-corpus-1-") and os.listdir(os.path.join(CACHE, k)) == kept for k in os.listdir(CACHE)),
+           "bugs: ... and saved in the cache")
+
+    # The next run restores the corpus: each shard reads it, one of them re-runs the entry first.
+    results, artifacts = run_workflow(os.path.join(tmp, "again"), "push", "2", planted)
+    logs = [r[3] for r in results["shard"]]
+    expect(all("corpus out/corpus: 1 entries" in l for l in logs), "again: every shard restored the corpus")
+    expect(sum("1 of this campaign's scenarios (and shard) re-run first" in l for l in logs) == 1,
+           "again: exactly one shard re-runs the entry")
+    expect(sorted(os.listdir(os.path.join(artifacts, "campaign/corpus"))) == kept, "again: the same failure, no new entry")
 
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)

@@ -4,7 +4,8 @@ store), and deploy/k8s/run-campaign.sh, run as written with a stub kubectl on PA
 each Job's pods here (tests/ci/kubectl_stub.py), applies the claim, then the shards, waits for
 them to finish and only then starts the merge. A campaign without bugs ends 0 with exactly the
 unsharded campaign in the merged store; SEED reaches every shard; one that found bugs fails its
-shard pods and the merge Job (exit 1) with every shard's store written.
+shard pods and the merge Job (exit 1) with every shard's store written, and keeps the failure
+in the regression corpus on the volume.
 
 usage: test_k8s.py SOURCE_DIR PATH/TO/corosim
 """
@@ -132,7 +133,7 @@ with tempfile.TemporaryDirectory() as tmp:
     status, calls, out, volume = campaign(tmp, seed=4242)
     applied = yaml.safe_load(next(c["stdin"] for c in calls if c["argv"] == ["apply", "-f", "-"]))
     env = applied["spec"]["template"]["spec"]["containers"][0]["env"]
-    expect(env == [{"name": "SEED", "value": "4242"}], "SEED reaches the shard Job: %s" % env)
+    expect({"name": "SEED", "value": "4242"} in env, "SEED reaches the shard Job: %s" % env)
     seeds = sqlite3.connect(os.path.join(volume, "campaign.db")).execute("select min(seed) from runs").fetchone()[0]
     expect(status == 0 and seeds == 4242, "the campaign starts at seed 4242 (got %s, exit %d)" % (seeds, status))
     expect("seed 4242" in out, "the seed is printed")
@@ -151,6 +152,9 @@ with tempfile.TemporaryDirectory() as tmp:
     bad = sqlite3.connect(os.path.join(volume, "campaign.db")).execute(
         "select count(*) from runs where outcome != 'pass'").fetchone()[0]
     expect(bad > 0 and "## Failures" in out, "the merged store and the printed report have the failures")
+    entries = os.listdir(os.path.join(volume, "corpus")) if os.path.isdir(os.path.join(volume, "corpus")) else []
+    expect(len(entries) == 1 and entries[0].startswith("planted_double_release-") and entries[0].endswith(".repro"),
+           "the failure is kept in the regression corpus on the volume: %s" % entries)
 
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)

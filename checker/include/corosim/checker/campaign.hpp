@@ -50,6 +50,11 @@ struct CampaignOptions {
     std::map<std::string, std::uint64_t> pct_horizons;
     /// Stop a scenario at its first failure (the others go on).
     bool stop_at_first_failure = false;
+    /// Runs made before the campaign's first seed, stored and reported like its own runs: the
+    /// regression corpus (corpus.hpp) of its scenarios; a shard runs those given (the caller
+    /// splits them, corpus_shard()). Not part of the stored options: a resumed campaign does not
+    /// repeat them.
+    std::vector<RunSpec> regressions;
 };
 
 /// How far a campaign got: rounds of up to 2,048 runs per scenario, and the runs of round
