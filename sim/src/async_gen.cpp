@@ -5,8 +5,8 @@
 namespace corosim::detail {
 
 AsyncGenStateBase::~AsyncGenStateBase() {
-    if (loop != nullptr) loop->unregister_asyncgen(this);
-    if (frame_) std::exchange(frame_, {}).destroy();
+    if (Loop* l = loop.get()) l->unregister_asyncgen(this);
+    if (frame_) destroy_frame(std::exchange(frame_, {}));
 }
 
 void convert_stop_async_iteration(PromiseBase& p) noexcept {
@@ -48,7 +48,7 @@ void AsyncGenStateBase::call_first_iteration_hook() {
     if (l == nullptr) return;
     // BaseEventLoop._asyncgen_firstiter_hook: remember it for shutdown_asyncgens.
     l->line(std::string("asyncgen.firstiter name=") + qualname());
-    loop = l;
+    loop = l->ref();
     l->register_asyncgen(this);
 }
 
@@ -113,11 +113,11 @@ void AsyncGenStateBase::drop_handle() noexcept {
     if (--handles_ != 0) return;
     Loop* l = Loop::current();
     // _asyncgen_finalizer_hook: an un-exhausted generator that was iterated is closed by a task.
-    if (!hooks_called_ || finished() || closed || running || l == nullptr || l != loop) return;
+    if (!hooks_called_ || finished() || closed || running || l == nullptr || l != loop.get()) return;
     try {
         l->line(std::string("asyncgen.finalizer name=") + qualname());
         l->unregister_asyncgen(this);
-        loop = nullptr;
+        loop.reset();
         Ref<AsyncGenStateBase> keep(this);
         l->call_soon([keep] { (void)create_task(aclose_generator(keep)); }, "create_task()");
     } catch (...) {

@@ -1,5 +1,6 @@
 #include "corosim/detail/frame_pool.hpp"
 
+#include <algorithm>
 #include <new>
 #include <vector>
 
@@ -67,6 +68,47 @@ void frame_free(void* p, std::size_t size) noexcept {
 #endif
     (void)size;
     ::operator delete(p);
+}
+
+namespace {
+// Deep enough that ordinary chains never queue; shallow enough for ASan's larger frames.
+constexpr unsigned kMaxDestroyNesting = 64;
+
+struct DestroyQueue {
+    unsigned depth = 0;
+    std::vector<std::coroutine_handle<>> pending;  // a stack: the next frame to destroy last
+};
+
+DestroyQueue& destroy_queue() {
+    thread_local DestroyQueue q;
+    return q;
+}
+}  // namespace
+
+void destroy_frame(std::coroutine_handle<> h) noexcept {
+    DestroyQueue& q = destroy_queue();
+    if (q.depth >= kMaxDestroyNesting) {
+        q.pending.push_back(h);  // bad_alloc here terminates: noexcept, as destroy() is
+        return;
+    }
+    ++q.depth;
+    std::size_t mark = q.pending.size();
+    h.destroy();
+    --q.depth;
+    if (q.depth != 0) return;
+    // Frames queued while one frame was destroyed were queued in destruction order; reversed
+    // onto the stack, the first of them is destroyed next (and everything it queues before the
+    // second), as the nested calls would have.
+    for (;;) {
+        std::reverse(q.pending.begin() + static_cast<std::ptrdiff_t>(mark), q.pending.end());
+        if (q.pending.empty()) return;
+        const std::coroutine_handle<> next = q.pending.back();
+        q.pending.pop_back();
+        mark = q.pending.size();
+        ++q.depth;
+        next.destroy();
+        --q.depth;
+    }
 }
 
 }  // namespace corosim::detail

@@ -36,7 +36,9 @@ Loop& running_loop() {
 }
 
 Loop::Loop(LoopOptions options)
-    : options_(options), trace_(options.trace_level), root_context_(std::make_shared<detail::ContextData>()) {
+    : options_(options),
+      anchor_(new detail::LoopAnchor{this, 1}),
+      trace_(options.trace_level), root_context_(std::make_shared<detail::ContextData>()) {
     ready_.resize(64);
     tracked_.prev = tracked_.next = &tracked_;
 }
@@ -50,6 +52,9 @@ Loop::~Loop() {
         n->target->orphan();
         n->unlink();
     }
+    // Handles, async generators and primitives kept past the run now see no loop.
+    anchor_->loop = nullptr;
+    detail::LoopRef::release(anchor_);
 }
 
 void Loop::keep_until_end(FutureBase* f) {
@@ -66,12 +71,14 @@ void Loop::release_kept() noexcept {
 // ---- handles ----
 
 void Handle::cancel() {
-    if (loop_ != nullptr) loop_->cancel_handle(slot_, gen_);
+    if (Loop* loop = loop_.get()) loop->cancel_handle(slot_, gen_);
 }
 
+// Once the loop is gone every callback was purged (discard_all), so the handle is inert.
 bool Handle::cancelled() const {
-    if (loop_ == nullptr) return false;
-    const auto& rec = loop_->handles_[slot_];
+    const Loop* loop = loop_.get();
+    if (loop == nullptr) return false;
+    const auto& rec = loop->handles_[slot_];
     return rec.gen == gen_ && rec.cancelled;
 }
 
@@ -180,7 +187,7 @@ Handle Loop::call_soon_in_context(std::shared_ptr<detail::ContextData> context, 
     handles_[slot].context = std::move(context);
     handles_[slot].name = std::move(name);
     ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
-    return Handle(this, slot, handles_[slot].gen);
+    return Handle(ref(), slot, handles_[slot].gen);
 }
 
 Handle Loop::call_later(Duration delay, std::function<void()> fn, std::string name) {
@@ -207,7 +214,7 @@ Handle Loop::add_timer(Nanos when, detail::Callback cb) {
     timers_.push({when + jitter_for_timer(), slot});
     trace_.record(now_, current_task_ ? current_task_->task_id() : 0, EventKind::kTimerSet, when,
                   static_cast<std::int64_t>(rec.seq));
-    return Handle(this, slot, rec.gen);
+    return Handle(ref(), slot, rec.gen);
 }
 
 // ---- ready queue ----

@@ -59,7 +59,7 @@ Coro<void> shutdown_asyncgens() {
     for (detail::AsyncGenStateBase* g : loop.asyncgens()) closing.emplace_back(g);
     for (auto& g : closing) {
         loop.unregister_asyncgen(g.get());
-        g->loop = nullptr;
+        g->loop.reset();
     }
     std::vector<Task<void>> tasks;
     for (auto& g : closing) tasks.push_back(create_task(detail::aclose_generator(g)));

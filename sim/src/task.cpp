@@ -57,14 +57,25 @@ namespace {
 // The stand-in task a hand-driven Coro hops through; the Coro keeps the frame and the value.
 class DriverTask final : public TaskBase {
 public:
-    DriverTask(Loop& loop, PromiseBase* top, std::coroutine_handle<> h) : TaskBase(loop, top, h, "", Kind::kDriver) {}
+    DriverTask(Loop& loop, PromiseBase* top, std::coroutine_handle<> h) : TaskBase(loop, top, h, "", Kind::kDriver) {
+        // The Coro that owns it may be kept past the run: ~Loop then orphans it like a handle's future.
+        node_.target = this;
+        loop.track_handle(node_);
+    }
+    ~DriverTask() override { node_.unlink(); }
+    DriverTask(const DriverTask&) = delete;
+    DriverTask& operator=(const DriverTask&) = delete;
 
 private:
     void take_result() override {}
+    TrackedNode node_;
 };
 }  // namespace
 
 FutureBase* drive_step(PromiseBase& p, std::coroutine_handle<> h, std::exception_ptr exc) {
+    // A Coro kept past its run: its driver was orphaned when the loop went (asyncio raises
+    // 'Event loop is closed' for what needs a closed loop).
+    if (p.hand_driven() && !p.task()->has_loop()) throw RuntimeError("Event loop is closed");
     if (!p.hand_driven()) {
         Loop& loop = running_loop();
         auto* d = new DriverTask(loop, &p, h);
@@ -75,6 +86,7 @@ FutureBase* drive_step(PromiseBase& p, std::coroutine_handle<> h, std::exception
 }
 
 void drive_close(PromiseBase& p) {
+    if (!p.task()->has_loop()) throw RuntimeError("Event loop is closed");
     p.task()->drive(std::make_exception_ptr(GeneratorExit()));
     if (p.state() != CoroState::kClosed) throw RuntimeError("coroutine ignored GeneratorExit");
     if (p.error() && !holds<GeneratorExit>(p.error())) std::rethrow_exception(p.error());
@@ -122,7 +134,7 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
 
 TaskBase::~TaskBase() {
     if (!has_loop()) {  // kept by a handle after its loop was destroyed
-        if (top_handle_) std::exchange(top_handle_, {}).destroy();
+        if (top_handle_) detail::destroy_frame(std::exchange(top_handle_, {}));
         return;
     }
     // The report's text only when there is a report: most tasks never need it.
@@ -241,7 +253,7 @@ void TaskBase::finish_frame() {
     const bool error_is_cancel = top_->error_is_cancel();
     const bool error_is_fatal = top_->error_is_fatal();
     if (!error && !must_cancel_) take_result();
-    std::exchange(top_handle_, {}).destroy();
+    detail::destroy_frame(std::exchange(top_handle_, {}));
     top_ = nullptr;
     loop_->unlink_task(this);
 
@@ -344,7 +356,7 @@ void TaskBase::abandon() noexcept {
     if (top_handle_) {
         top_ = nullptr;
         leaf_ = next_ = {};
-        std::exchange(top_handle_, {}).destroy();
+        detail::destroy_frame(std::exchange(top_handle_, {}));
     }
     loop_->unlink_task(this);
 }

@@ -131,7 +131,7 @@ public:
 
     PromiseBase* promise() const noexcept { return promise_; }
     std::coroutine_handle<> frame() const noexcept { return frame_; }
-    Loop* loop = nullptr;        // the loop whose hooks saw it (registration)
+    LoopRef loop;                // the loop whose hooks saw it (registration); null once freed
 
 protected:
     bool delivery_ = false;  // throw_in or a sent value waits for the yield the frame resumes from

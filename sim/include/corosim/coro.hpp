@@ -261,7 +261,8 @@ struct Sent {
 /// future") when resumed, as Future.__await__ does), so the caller decides when to resume.
 /// A coroutine that an await started belongs to its awaiter: send/throw_in raise RuntimeError
 /// ('coroutine is being awaited already') and close() leaves it alone. A coroutine started by
-/// hand cannot be awaited or become a task, and must not outlive its run (docs/semantics.md A).
+/// hand cannot be awaited or become a task; kept past its run it can only be dropped (send, throw_in
+/// and close raise RuntimeError('Event loop is closed'); docs/semantics.md A).
 template <class T = void>
 class [[nodiscard]] Coro {
 public:
@@ -299,7 +300,7 @@ public:
         if (!h_) return;
         auto& p = h_.promise();
         if (p.state() == detail::CoroState::kCreated) {
-            std::exchange(h_, {}).destroy();
+            detail::destroy_frame(std::exchange(h_, {}));
         } else if (p.state() == detail::CoroState::kSuspended && p.hand_driven_) {
             detail::drive_close(p);
         }
@@ -453,7 +454,7 @@ private:
         if (!h_) return;
         if (h_.promise().state() == detail::CoroState::kCreated) detail::warn_never_awaited(h_.promise().name());
         if (h_.promise().hand_driven_) detail::drive_finalize(h_.promise());
-        std::exchange(h_, {}).destroy();
+        detail::destroy_frame(std::exchange(h_, {}));
     }
     handle_type h_;
 };

@@ -15,6 +15,7 @@
 
 #include "corosim/compat.hpp"
 #include "corosim/detail/callback.hpp"
+#include "corosim/detail/loop_ref.hpp"
 #include "corosim/diagnostics.hpp"
 #include "corosim/detail/timer_heap.hpp"
 #include "corosim/detail/tracked.hpp"
@@ -33,7 +34,8 @@ class AsyncGenStateBase;
 }
 
 /// A cancellable reference to a callback scheduled with call_soon/call_later/call_at
-/// (asyncio.Handle / TimerHandle). Inert once the callback ran or was purged.
+/// (asyncio.Handle / TimerHandle). Inert once the callback ran or was purged, and once its loop
+/// is destroyed (it may be kept past run(): it names the loop through a LoopRef).
 class Handle {
 public:
     Handle() = default;
@@ -44,8 +46,9 @@ public:
 
 private:
     friend class Loop;
-    Handle(Loop* loop, std::uint32_t slot, std::uint32_t gen) : loop_(loop), slot_(slot), gen_(gen) {}
-    Loop* loop_ = nullptr;
+    Handle(detail::LoopRef loop, std::uint32_t slot, std::uint32_t gen)
+        : loop_(std::move(loop)), slot_(slot), gen_(gen) {}
+    detail::LoopRef loop_;
     std::uint32_t slot_ = 0;
     std::uint32_t gen_ = 0;
 };
@@ -78,6 +81,9 @@ public:
 
     /// The loop running on this thread, or null (asyncio.get_running_loop without the raise).
     static Loop* current() noexcept;
+
+    /// A reference that reads null once this loop is destroyed (for objects that may outlive it).
+    detail::LoopRef ref() const noexcept { return detail::LoopRef(anchor_); }
 
     /// The CPython version differences this loop reproduces.
     const Compat& compat() const noexcept { return options_.compat; }
@@ -278,6 +284,7 @@ private:
     void purge_cancelled_timers();
 
     LoopOptions options_;
+    detail::LoopAnchor* anchor_;  // shared with LoopRefs; cleared, not freed, by ~Loop
     Nanos now_ = 0;
     bool stopping_ = false;
     // Ready queue: a ring buffer of trivially copyable callbacks (DESIGN 8).

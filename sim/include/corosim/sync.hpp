@@ -30,20 +30,21 @@ bool remove_waiter(Waiters& waiters, const Future<void>& fut) noexcept;
 
 /// mixins._LoopBoundMixin: a primitive binds to the loop of its first blocking call; using it
 /// from another loop raises RuntimeError('<repr> is bound to a different event loop').
-/// Loops are told apart by address, so a loop created where a finished one lived is not caught.
+/// A primitive kept past its run stays bound to the finished loop (through a LoopRef, which
+/// reads null once that loop is freed), so a later run's loop is always a different one.
 class LoopBound {
 public:
     /// _get_loop(): the running loop, binding to it on first use. `repr` is called on error only.
     template <class R>
     Loop& get_loop(const R& repr) {
         Loop& loop = running_loop();
-        if (loop_ == nullptr) loop_ = &loop;
-        if (loop_ != &loop) throw RuntimeError(repr() + " is bound to a different event loop");
+        if (!loop_.bound()) loop_ = loop.ref();
+        if (loop_.get() != &loop) throw RuntimeError(repr() + " is bound to a different event loop");
         return loop;
     }
 
 private:
-    Loop* loop_ = nullptr;
+    detail::LoopRef loop_;
 };
 
 struct EventState;

@@ -4,6 +4,7 @@
 // ASan still sees every use-after-free.
 #pragma once
 
+#include <coroutine>
 #include <cstddef>
 #include <cstdint>
 
@@ -24,5 +25,13 @@ FrameStats& frame_stats() noexcept;
 void* frame_alloc(std::size_t size);
 /// Returns a frame allocated by frame_alloc with the same size.
 void frame_free(void* p, std::size_t size) noexcept;
+
+/// Destroys a coroutine frame without running it. Destroying a frame suspended in `co_await coro`
+/// destroys the awaited Coro it holds, so a suspended chain N awaits deep would nest N destroy
+/// calls and overflow the stack (100,000 levels do). Past a fixed nesting a frame is queued
+/// instead, and the outermost call destroys the queue in the order the nested calls would have
+/// (depth first), each again with bounded nesting: flat at any depth, and chains shallower than
+/// the limit are destroyed exactly as by nested calls.
+void destroy_frame(std::coroutine_handle<> h) noexcept;
 
 }  // namespace corosim::detail
