@@ -45,10 +45,11 @@ const char* child_end_outcome(ChildEnd end) {
 ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits& limits) {
     ChildResult result;
     result.end = ChildEnd::kCrash;
+    detail::require_fork_safe();
     int res[2];
     if (::pipe(res) != 0) throw std::runtime_error("pipe failed");
     const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
+    const pid_t pid = detail::fork_checked();
     if (pid < 0) {
         ::close(res[0]);
         ::close(res[1]);

@@ -285,6 +285,9 @@ struct WorkerPool::Impl {
 };
 
 Worker& WorkerPool::Impl::spawn() {
+    // The campaign commits here: no worker is forked with a store transaction open.
+    if (options.before_fork) options.before_fork();
+    detail::require_fork_safe();
     int cmd[2];
     int res[2];
     if (::pipe(cmd) != 0 || ::pipe(res) != 0) throw std::runtime_error("pipe failed");
@@ -293,9 +296,8 @@ Worker& WorkerPool::Impl::spawn() {
     void* mem = ::mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) throw std::runtime_error("mmap failed");
     Shared* shared = new (mem) Shared;
-    if (options.before_fork) options.before_fork();
     const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
+    const pid_t pid = detail::fork_checked();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         become_child_of(parent);

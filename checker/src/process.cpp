@@ -7,8 +7,20 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <stdexcept>
+
+#include "corosim/checker/store.hpp"
 
 namespace corosim::checker::detail {
+
+void require_fork_safe() {
+    if (Store::transaction_open_anywhere()) throw std::logic_error("fork with a store transaction open");
+}
+
+pid_t fork_checked() {
+    require_fork_safe();
+    return ::fork();
+}
 
 void out_of_memory() noexcept { ::_exit(kOomStatus); }
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include <sys/types.h>
+
 namespace corosim::checker::detail {
 
 /// The exit status of a child whose allocation failed under its memory limit. A failed `new`
@@ -18,6 +20,13 @@ inline constexpr int kOomStatus = 86;
 [[noreturn]] void out_of_memory() noexcept;
 /// Limits this process's address space to `mb` MiB (0: no limit); beyond it, out_of_memory().
 void limit_memory(std::uint64_t mb);
+
+/// Throws std::logic_error (an internal error) while any store of this process has a transaction
+/// open: a child forked then would inherit its locks and half-written state.
+void require_fork_safe();
+/// fork() after require_fork_safe(); every fork of the checker goes through here (callers check
+/// first themselves too, before they make the pipes a refusal would leak).
+pid_t fork_checked();
 
 /// Writes / reads exactly `n` bytes (retrying on EINTR); false when the pipe is gone.
 bool write_all(int fd, const void* data, std::size_t n);

@@ -1,4 +1,5 @@
 // store_sqlite.cpp: the only file that includes sqlite3.h.
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <sys/stat.h>
@@ -7,7 +8,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <map>
+#include <stdexcept>
+#include <vector>
 #include <ctime>
 
 #include "corosim/checker/store.hpp"
@@ -63,6 +67,36 @@ CREATE TABLE violations(
 )sql";
 
 // One line naming the store file: a busy store says so (another process held it for a minute).
+// Connections this process opened, and (in a forked child) those it inherited. SQLite forbids
+// carrying a connection across fork(): a child that used the parent's handle could write through
+// its file locks and WAL index. Workers are forked with no transaction open (isolation checks
+// it), and a child that reaches for an inherited connection gets a logic_error, not a write.
+std::vector<sqlite3*>& open_connections() {
+    static std::vector<sqlite3*> open;
+    return open;
+}
+std::vector<sqlite3*>& inherited_connections() {
+    static std::vector<sqlite3*> inherited;
+    return inherited;
+}
+void mark_inherited_in_child() {
+    inherited_connections() = std::move(open_connections());
+    open_connections().clear();
+}
+void register_connection(sqlite3* db) {
+    static const bool hooked = [] { return ::pthread_atfork(nullptr, nullptr, &mark_inherited_in_child) == 0; }();
+    (void)hooked;
+    open_connections().push_back(db);
+}
+void unregister_connection(sqlite3* db) noexcept { std::erase(open_connections(), db); }
+bool inherited(sqlite3* db) noexcept {
+    const auto& in = inherited_connections();
+    return !in.empty() && std::find(in.begin(), in.end(), db) != in.end();
+}
+void refuse_inherited(sqlite3* db) {
+    if (inherited(db)) throw std::logic_error("a store connection was used in a forked child");
+}
+
 StoreError store_error(sqlite3* db) {
     const char* file = sqlite3_db_filename(db, "main");
     const std::string name = file && *file ? file : "?";
@@ -77,6 +111,7 @@ StoreError store_error(sqlite3* db) {
 class Stmt {
 public:
     Stmt(sqlite3* db, const char* sql) {
+        refuse_inherited(db);
         if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK) throw store_error(db);
     }
     ~Stmt() { sqlite3_finalize(s_); }
@@ -140,6 +175,7 @@ struct Store::Impl {
     std::string path;
 
     void exec(const char* sql) {
+        refuse_inherited(db);
         if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) throw store_error(db);
     }
 };
@@ -188,11 +224,12 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
     const auto open = [&](const std::string& name, int flags) {
         if (sqlite3_open_v2(name.c_str(), &impl_->db, flags, nullptr) != SQLITE_OK) {
             const std::string msg = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
-            sqlite3_close(impl_->db);
+            sqlite3_close(impl_->db);  // never registered
             impl_->db = nullptr;
             throw StoreError("cannot open store '" + path + "': " + msg);
         }
         sqlite3_busy_timeout(impl_->db, kBusyTimeout);
+        register_connection(impl_->db);
     };
     open(path, read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
     try {
@@ -211,6 +248,7 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
             if (!read_only || (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY)) throw;
             // A WAL store on a read-only mount: no -shm can be made, so read it as immutable
             // (nobody can be writing it).
+            unregister_connection(impl_->db);
             sqlite3_close(impl_->db);
             impl_->db = nullptr;
             char* uri = sqlite3_mprintf("file:%q?immutable=1", path.c_str());
@@ -248,6 +286,7 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
         // can lose the last transactions), and it makes batch commits cheap.
         impl_->exec("PRAGMA synchronous=NORMAL");
     } catch (const StoreError& e) {
+        unregister_connection(impl_->db);
         sqlite3_close(impl_->db);
         impl_->db = nullptr;
         const std::string what = e.what();
@@ -259,12 +298,21 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
 }
 
 Store::~Store() {
-    if (impl_ && impl_->db) sqlite3_close(impl_->db);
+    if (!impl_ || !impl_->db) return;
+    // An inherited connection is the parent's: closing it here would release the parent's locks.
+    if (inherited(impl_->db)) return;
+    unregister_connection(impl_->db);
+    sqlite3_close(impl_->db);
 }
 
 void Store::begin() { impl_->exec("BEGIN IMMEDIATE"); }
 void Store::commit() { impl_->exec("COMMIT"); }
 bool Store::in_transaction() const { return sqlite3_get_autocommit(impl_->db) == 0; }
+
+bool Store::transaction_open_anywhere() noexcept {
+    const auto& open = open_connections();
+    return std::any_of(open.begin(), open.end(), [](sqlite3* db) { return sqlite3_get_autocommit(db) == 0; });
+}
 
 std::int64_t Store::begin_campaign(const std::string& command, const std::string& options) {
     Stmt s(impl_->db, "INSERT INTO campaigns(command, harness_version, started, options) VALUES(?,?,?,?)");

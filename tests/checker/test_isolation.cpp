@@ -7,9 +7,13 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "corosim/checker/isolation.hpp"
+#include "corosim/checker/store.hpp"
 #include "corosim/corosim.hpp"
 
 namespace corosim::checker {
@@ -189,6 +193,76 @@ TEST(WorkerPool, AStopBetweenBatchesLeavesAPrefix) {
         items, [&](std::size_t i, RunReport&&) { EXPECT_EQ(i, got++); }, [&] { return ++asked <= 2; });
     EXPECT_GT(got, 0u);
     EXPECT_LT(got, items.size());
+}
+
+// ---- no SQLite state crosses a fork ----
+
+struct TempStore {
+    std::string path;
+    TempStore() {
+        char tmpl[] = "/tmp/corosim-fork-XXXXXX";
+        const int fd = ::mkstemp(tmpl);
+        ::close(fd);
+        path = tmpl;
+        ::unlink(tmpl);  // Store creates it
+    }
+    ~TempStore() {
+        for (const char* ext : {"", "-wal", "-shm"}) ::unlink((path + ext).c_str());
+    }
+};
+
+TEST(ForkSafety, NoChildIsForkedWhileAStoreTransactionIsOpen) {
+    TempStore tmp;
+    Store store(tmp.path);
+    const auto child = [] { return std::string("ran"); };
+    store.begin();
+    EXPECT_TRUE(Store::transaction_open_anywhere());
+    EXPECT_THROW((void)run_child(child, ChildLimits{}), std::logic_error);
+    const auto s = make_scenario("fine", [](std::int64_t) { return Bad::kNone; });
+    {
+        WorkerPool pool({&s}, IsolationOptions{});
+        EXPECT_THROW(run_all(pool, work(s, 3)), std::logic_error);
+    }
+    store.commit();
+    EXPECT_FALSE(Store::transaction_open_anywhere());
+    EXPECT_EQ(run_child(child, ChildLimits{}).bytes, "ran");
+}
+
+// The pool's hook commits before every fork (the campaign's committer does this).
+TEST(ForkSafety, ThePoolsBeforeForkHookClosesTheTransactionFirst) {
+    TempStore tmp;
+    Store store(tmp.path);
+    const auto s = make_scenario("fine", [](std::int64_t) { return Bad::kNone; });
+    IsolationOptions options;
+    options.jobs = 2;
+    int forks = 0;
+    options.before_fork = [&] {
+        ++forks;
+        if (store.in_transaction()) store.commit();
+    };
+    store.begin();
+    WorkerPool pool({&s}, options);
+    EXPECT_EQ(run_all(pool, work(s, 20)).size(), 20u);
+    EXPECT_GE(forks, 1);
+}
+
+TEST(ForkSafety, AChildCannotUseItsParentsStoreConnection) {
+    TempStore tmp;
+    Store store(tmp.path);
+    const ChildResult r = run_child(
+        [&] {
+            try {
+                store.begin();
+                return std::string("used the parent's connection");
+            } catch (const std::logic_error& e) {
+                return std::string(e.what());
+            }
+        },
+        ChildLimits{});
+    ASSERT_EQ(r.end, ChildEnd::kOk) << r.why;
+    EXPECT_EQ(r.bytes, "a store connection was used in a forked child");
+    store.begin();  // the parent's connection is untouched
+    store.commit();
 }
 
 }  // namespace

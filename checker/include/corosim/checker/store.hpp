@@ -112,6 +112,9 @@ public:
     void commit();
     /// True while a transaction begun with begin() is open.
     bool in_transaction() const;
+    /// True while any store this process opened has a transaction open: nothing may fork then
+    /// (the child would inherit the open transaction's locks; isolation refuses to).
+    static bool transaction_open_anywhere() noexcept;
     /// Inserts a run (and its kept events when `with_events`); returns its id.
     std::int64_t add_run(std::int64_t campaign, const RunSpec& spec, const RunResult& result, bool with_events,
                          std::int64_t parent = 0);
