@@ -133,7 +133,9 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
 }
 
 TaskBase::~TaskBase() {
-    if (!has_loop()) {  // kept by a handle after its loop was destroyed
+    if (!has_loop()) {  // kept by a handle (or a hand-driven Coro) after its loop was destroyed
+        // A hand-driven coroutine dropped after its run still holds the future it last awaited.
+        detach_waiter();
         if (top_handle_) detail::destroy_frame(std::exchange(top_handle_, {}));
         return;
     }
