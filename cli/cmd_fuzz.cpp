@@ -68,22 +68,6 @@ void install_stop_handlers() {
     ::sigaction(SIGTERM, &sa, nullptr);
 }
 
-// "I/N" with 0 <= I < N.
-std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text) {
-    const auto slash = text.find('/');
-    std::uint32_t i = 0;
-    std::uint32_t n = 0;
-    bool ok = slash != std::string::npos;
-    if (ok) {
-        const auto a = std::from_chars(text.data(), text.data() + slash, i);
-        const auto b = std::from_chars(text.data() + slash + 1, text.data() + text.size(), n);
-        ok = a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
-             b.ptr == text.data() + text.size() && n > 0 && i < n;
-    }
-    if (!ok) throw UsageError("--shard wants I/N with 0 <= I < N, got '" + text + "'");
-    return {i, n};
-}
-
 // Progress on stderr: an updating bar on a terminal, a plain line every few seconds otherwise.
 class ProgressView {
 public:

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "corosim/scenarios/registry.hpp"
 
@@ -53,6 +54,8 @@ std::string paint(std::string_view text, const char* code, bool on);
 
 /// A non-negative decimal integer given to `flag`; UsageError naming both otherwise.
 std::uint64_t parse_u64(std::string_view flag, const std::string& text, std::uint64_t min = 0);
+/// A `--shard I/N` spec: {I, N} with 0 <= I < N; UsageError otherwise.
+std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text);
 /// A positive duration like 60s, 5m, 500ms, 1h (bare digits: seconds), at most a year.
 std::chrono::milliseconds parse_duration(std::string_view flag, const std::string& text);
 /// A positive size in MiB like 512M, 2G (bare digits: MiB).

@@ -51,6 +51,21 @@ std::uint64_t parse_u64(std::string_view flag, const std::string& text, std::uin
     return v;
 }
 
+std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    std::uint32_t i = 0;
+    std::uint32_t n = 0;
+    bool ok = slash != std::string::npos;
+    if (ok) {
+        const auto a = std::from_chars(text.data(), text.data() + slash, i);
+        const auto b = std::from_chars(text.data() + slash + 1, text.data() + text.size(), n);
+        ok = a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
+             b.ptr == text.data() + text.size() && n > 0 && i < n;
+    }
+    if (!ok) throw UsageError("--shard wants I/N with 0 <= I < N, got '" + text + "'");
+    return {i, n};
+}
+
 std::chrono::milliseconds parse_duration(std::string_view flag, const std::string& text) {
     const auto bad = [&] {
         return UsageError(std::string(flag) + " wants a duration from 1ms to 365d like 60s, 5m, 500ms or 1h, got '" +
