@@ -141,6 +141,12 @@ std::string_view frame_name(const detail::PromiseBase* p) {
     return name.substr(0, name.find('<'));
 }
 
+// `pool.cpp:42`: the file's directories are left out, as they differ between checkouts and
+// build directories, and the messages are part of a failure's signature.
+std::string source_place(std::string_view file, std::uint32_t line) {
+    return std::string(file.substr(file.find_last_of('/') + 1)) + ":" + std::to_string(line);
+}
+
 // What a task is blocked in, in the user's terms: the awaitable the innermost frame belongs to.
 // The sync primitives and queues are coroutines named after their method (__builtin_FUNCTION),
 // so the innermost frame's name says which kind of object holds the future.
@@ -154,18 +160,15 @@ std::string waited_object(const TaskBase& t) {
     if (fn == "get") return "a Queue getter";
     if (fn == "put") return "a Queue putter";
     if (fn == "join") return "a Queue join";
+    if (on->created_file() != nullptr) return "a future created at " + source_place(on->created_file(), on->created_line());
     return "a future";
 }
 
 // A frame as messages show it: its function and the `co_await` it is suspended at, `worker
-// (pool.cpp:42)`. The file's directories are left out: they differ between checkouts and build
-// directories, and the messages are part of a failure's signature.
+// (pool.cpp:42)`.
 std::string frame_text(const detail::PromiseBase* p) {
     std::string out(frame_name(p));
-    if (p->await_file() != nullptr) {
-        const std::string_view file = p->await_file();
-        out += " (" + std::string(file.substr(file.find_last_of('/') + 1)) + ":" + std::to_string(p->await_line()) + ")";
-    }
+    if (p->await_file() != nullptr) out += " (" + source_place(p->await_file(), p->await_line()) + ")";
     return out;
 }
 

@@ -120,7 +120,8 @@ TEST_F(LoopTest, NothingReadyAndNoTimerIsADeadlock) { EXPECT_EQ(loop_.run_once()
 // Where each frame awaits, as messages show it (`name (file:line)`).
 std::string at(const char* fn, int line) { return std::string(fn) + " (test_loop.cpp:" + std::to_string(line) + ")"; }
 
-constexpr int kNeverLine = __LINE__ + 3;
+constexpr int kNeverLine = __LINE__ + 4;
+constexpr int kNeverMadeLine = __LINE__ + 2;
 Coro<void> wait_forever() {
     Future<int> never;
     co_await never;
@@ -137,7 +138,7 @@ TEST(Run, DeadlockIsDetectedAndReportsWhatTasksWaitOn) {
     EXPECT_EQ(r.outcome, Outcome::kDeadlock);
     EXPECT_EQ(r.message, "deadlock: main in " + at("main_waits_on_a_never_finishing_task", kMainWaitsLine) +
                              " waits on task Task-1; Task-1 in " + at("wait_forever", kNeverLine) +
-                             " waits on a future");
+                             " waits on a future created at test_loop.cpp:" + std::to_string(kNeverMadeLine));
     EXPECT_NE(r.trace.render_all(false).find("     0 -            deadlock\n"), std::string::npos);
     EXPECT_EQ(r.frames_created, r.frames_destroyed);
 }

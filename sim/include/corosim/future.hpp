@@ -23,6 +23,16 @@ namespace corosim {
 
 class TaskBase;
 
+namespace detail {
+/// The file a future was created in, taken implicitly from `__builtin_FILE()` so that a stray
+/// string (`Future<std::string> f = "x"`) is not a future.
+struct SourceFile {
+    /// Implicit, so a default argument `__builtin_FILE()` converts; explicit use is pointless.
+    SourceFile(const char* f) noexcept : file(f) {}  // NOLINT(google-explicit-constructor)
+    const char* file;  ///< The path as the compiler saw it.
+};
+}  // namespace detail
+
 /// Identifies one add_done_callback registration, for remove_done_callback.
 using DoneCallbackId = std::uint64_t;
 
@@ -76,6 +86,17 @@ public:
     /// The message of the cancel() that cancelled it, if any.
     const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
 
+    /// Where a user's `Future<T>()` made it (null for the runtime's own futures): a deadlock
+    /// message says what a task waits on as "a future created at pool.cpp:12".
+    const char* created_file() const noexcept { return created_file_; }
+    /// The line of created_file().
+    std::uint32_t created_line() const noexcept { return created_line_; }
+    /// Records where it was made.
+    void set_created_at(const char* file, std::uint32_t line) noexcept {
+        created_file_ = file;
+        created_line_ = line;
+    }
+
     /// References held to this state (the cycle collector compares them with what it can place).
     std::uint32_t ref_count() const noexcept { return refs_; }
     /// Calls `f(cb)` for each done callback not yet scheduled, in registration order.
@@ -122,7 +143,9 @@ protected:
     /// @cond internal
     Loop* loop_;
     std::uint64_t id_;
+    const char* created_file_ = nullptr;  ///< See created_file().
     std::uint32_t refs_ = 0;
+    std::uint32_t created_line_ = 0;  ///< See created_line().
     State state_ = State::kPending;
     bool exc_is_cancel_ = false;
     bool log_traceback_ = false;
@@ -307,8 +330,9 @@ class [[nodiscard]] Future {
 public:
     /// The shared state the handle refers to.
     using State = FutureState<T>;
-    /// A new pending future on the running loop (loop.create_future()).
-    Future();
+    /// A new pending future on the running loop (loop.create_future()). The arguments are
+    /// where it is created, filled in at the call: leave them out.
+    Future(detail::SourceFile file = __builtin_FILE(), std::uint32_t line = __builtin_LINE());
     /// A handle to an existing state (another handle's `state()`).
     explicit Future(detail::Ref<State> s) : s_(std::move(s)) {}
 

@@ -296,6 +296,8 @@ decltype(auto) detail::FutureAwaiter<S>::await_resume() {
 }
 
 template <class T>
-Future<T>::Future() : s_(new State(running_loop())) {}
+Future<T>::Future(detail::SourceFile file, std::uint32_t line) : s_(new State(running_loop())) {
+    s_->set_created_at(file.file, line);
+}
 
 }  // namespace corosim
