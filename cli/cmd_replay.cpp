@@ -5,6 +5,7 @@
 #include "corosim/checker/campaign.hpp"
 #include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/reports/explain.hpp"
 
 namespace corosim::cli {
@@ -59,14 +60,15 @@ int run_replay(const ReplayOptions& opt) {
                              std::to_string(stored->spec.seed) + " policy=" + terminal_text(stored->spec.policy) + ")";
     if (report.crashed) {
         std::cout << "reproduced " << what << ": the run ends with " << report.ended << " again ("
-                  << terminal_text(report.why) << ")\n";
+                  << terminal_text(checker::message_headline(report.why)) << ")" << terminal_backtrace(report.why, "")
+                  << "\n";
         return kExitOk;
     }
     if (report.reproduced) {
         std::cout << "reproduced " << what << ": "
                   << (report.compared_events ? std::to_string(events.size()) + " events identical, " : "")
                   << "hash " << report.new_hash << ", outcome " << report.result.outcome;
-        if (!report.result.message.empty()) std::cout << " (" << terminal_text(report.result.message) << ")";
+        if (!report.result.message.empty()) std::cout << " (" << terminal_text(checker::message_headline(report.result.message)) << ")";
         std::cout << "\n";
         if (stored->outcome != "pass") std::cout << "  reproduce without the store: " << checker::repro_command(stored->spec) << "\n";
         // What made this schedule differ from asyncio's, in task terms (stored events only).

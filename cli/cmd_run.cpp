@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "corosim/checker/runner.hpp"
 #include "corosim/checker/wire.hpp"
 #include "corosim/checker/store.hpp"
+#include "corosim/reports/explain.hpp"
 #include "corosim/scheduler/policies.hpp"
 
 namespace corosim::cli {
@@ -100,6 +102,28 @@ int run_run(const RunOptions& opt) {
         result.outcome = checker::child_end_outcome(child.end);
         result.message = child.why;
     }
+    // A failure's non-FIFO choices in task terms, as replay explains them. The events behind the
+    // sentences are kept only at the full level: a run without them is run again at that
+    // level (the same hash, or no explanation).
+    std::vector<std::string> explained;
+    const bool failed_in_loop = result.outcome != "pass" && result.outcome != "crash" && result.outcome != "hang" &&
+                                result.outcome != "oom";
+    if (failed_in_loop && std::any_of(result.choices.begin(), result.choices.end(), [](std::uint32_t c) { return c != 0; })) {
+        std::vector<checker::StoredEvent> events = result.events;
+        if (!result.has_events) {
+            checker::RunSpec full = spec;
+            full.level = TraceLevel::kFull;
+            checker::RunReport again;
+            if (opt.inline_run) {
+                again = checker::make_report(checker::run_spec(scenario, full), true);
+            } else if (auto child = checker::run_spec_in_child(scenario, full, false, limits); child.end == checker::ChildEnd::kOk) {
+                again = std::move(child.report);
+            }
+            if (again.trace_hash == result.trace_hash) events = std::move(again.events);
+        }
+        explained = reports::explain_choices(events);
+    }
+
     std::int64_t run_id = 0;
     if (!opt.db.empty()) {
         checker::Store store(opt.db);
@@ -125,6 +149,7 @@ int run_run(const RunOptions& opt) {
         if (result.outcome != "pass") {
             out["signature"] = checker::failure_signature(result.outcome, result.message);
             out["reproduce"] = checker::repro_command(spec);
+            if (!explained.empty()) out["non_fifo_choices"] = explained;
         }
         if (run_id != 0) out["run_id"] = run_id;
         // Messages hold scenario text: invalid UTF-8 is replaced rather than thrown on.
@@ -137,10 +162,14 @@ int run_run(const RunOptions& opt) {
         os << paint(result.outcome, passed ? "32" : "1;31", colour) << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
            << " steps=" << result.steps << " vtime_ns=" << result.vtime << " hash=" << hash;
         if (run_id != 0) os << " run_id=" << run_id;
-        if (!result.message.empty()) os << "\n  " << terminal_text(result.message);
+        if (!result.message.empty()) os << "\n  " << terminal_message(result.message, "  ");
         os << "\n";
         if (!passed) {
             os << "  reproduce: " << paint(checker::repro_command(spec), "1", colour) << "\n";
+            if (!explained.empty()) {
+                os << "  non-FIFO choices (" << explained.size() << "):\n";
+                for (const std::string& c : explained) os << "    " << terminal_text(c) << "\n";
+            }
         }
     }
     return result.outcome == "pass" ? kExitOk : kExitFailures;

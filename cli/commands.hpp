@@ -64,5 +64,10 @@ std::uint64_t parse_megabytes(std::string_view flag, const std::string& text);
 /// `s` safe for a terminal: control characters (escape sequences, carriage returns, newlines)
 /// shown as \n, \t or \xNN, so a stored message cannot rewrite the screen or fake a line.
 std::string terminal_text(std::string_view s);
+/// A run's message for the terminal: its headline as terminal_text, then a crash's backtrace
+/// one frame per line, each line prefixed with `indent`.
+std::string terminal_message(std::string_view message, std::string_view indent);
+/// Only the backtrace part of terminal_message: empty, or a `\n`, `indent` and a frame per frame.
+std::string terminal_backtrace(std::string_view message, std::string_view indent);
 
 }  // namespace corosim::cli

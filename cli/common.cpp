@@ -9,6 +9,8 @@
 
 #include "commands.hpp"
 
+#include "corosim/checker/signature.hpp"
+
 namespace corosim::cli {
 
 const scenarios::Scenario& find_scenario(std::string_view name) {
@@ -119,6 +121,23 @@ std::string terminal_text(std::string_view s) {
         }
     }
     return out;
+}
+
+std::string terminal_backtrace(std::string_view message, std::string_view indent) {
+    std::string out;
+    std::string_view rest = checker::message_backtrace(message);
+    while (!rest.empty()) {
+        const std::size_t end = rest.find('\n');
+        out += "\n";
+        out += indent;
+        out += terminal_text(rest.substr(0, end));
+        rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    return out;
+}
+
+std::string terminal_message(std::string_view message, std::string_view indent) {
+    return terminal_text(checker::message_headline(message)) + terminal_backtrace(message, indent);
 }
 
 bool colour_on(int fd) {

@@ -5,7 +5,7 @@
 # the Dockerfile builds it), not the test suite's, benchmarks' and docs' packages.
 set -euo pipefail
 
-packages=(cmake g++ make librapidcheck-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libpugixml-dev)
+packages=(cmake g++ make librapidcheck-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libpugixml-dev libboost-stacktrace-dev)
 if [ "${1:-}" = --cli ]; then
   shift
 else

@@ -1,6 +1,7 @@
 // The one-off child processes: a replay, a shrink or a PCT pilot run bounded by a timeout and
 // a memory limit (isolation.hpp). The campaign's runs go through the worker pool instead.
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <stdexcept>
 
 #include "corosim/checker/isolation.hpp"
+#include "crash_trace.hpp"
 #include "process.hpp"
 
 namespace corosim::checker {
@@ -21,7 +23,6 @@ using detail::limit_memory;
 using detail::memory_text;
 using detail::out_of_memory;
 using detail::read_all;
-using detail::signal_text;
 using detail::timeout_text;
 using detail::write_all;
 
@@ -46,17 +47,26 @@ ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits&
     ChildResult result;
     result.end = ChildEnd::kCrash;
     detail::require_fork_safe();
+    void* mem = ::mmap(nullptr, sizeof(detail::CrashFrames), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) throw std::runtime_error("mmap failed");
+    auto* crash = new (mem) detail::CrashFrames;
+    const auto unmap = [&] { ::munmap(mem, sizeof(detail::CrashFrames)); };
     int res[2];
-    if (::pipe(res) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe(res) != 0) {
+        unmap();
+        throw std::runtime_error("pipe failed");
+    }
     const pid_t parent = ::getpid();
     const pid_t pid = detail::fork_checked();
     if (pid < 0) {
         ::close(res[0]);
         ::close(res[1]);
+        unmap();
         throw std::runtime_error("fork failed");
     }
     if (pid == 0) {
         become_child_of(parent);
+        detail::record_crashes_into(crash);
         limit_memory(limits.max_memory_mb);
         ::close(res[0]);
         std::string out;
@@ -101,7 +111,10 @@ ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits&
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (result.end == ChildEnd::kOk) return result;
+    if (result.end == ChildEnd::kOk) {
+        unmap();
+        return result;
+    }
     if (timed_out) {
         result.end = ChildEnd::kHang;
         result.why = timeout_text(limits.timeout);
@@ -109,8 +122,9 @@ ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits&
         result.end = ChildEnd::kOom;
         result.why = memory_text(limits.max_memory_mb);
     } else {
-        result.why = signal_text(status);
+        result.why = detail::crash_text(status, crash);
     }
+    unmap();
     return result;
 }
 

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "crash_trace.hpp"
 #include "process.hpp"
 
 namespace corosim::checker {
@@ -151,6 +152,7 @@ std::uint64_t decode_item(In& in, const std::vector<const scenarios::Scenario*>&
 // the worker crashed, hung or ran out of memory, and a long batch is not mistaken for silence.
 struct Shared {
     std::atomic<std::uint64_t> started{0};
+    detail::CrashFrames crash;  // the stack of the run that crashed it, if one did
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "shared across processes");
 
@@ -308,6 +310,7 @@ Worker& WorkerPool::Impl::spawn() {
             if (w.cmd >= 0) ::close(w.cmd);
             if (w.res >= 0) ::close(w.res);
         }
+        detail::record_crashes_into(&shared->crash);
         worker_main(scenarios, cmd[0], res[1], shared);
     }
     ::close(cmd[0]);
@@ -439,7 +442,7 @@ void WorkerPool::Impl::fail_worker(Worker& w, std::optional<int> status) {
             rep.message = detail::memory_text(options.max_memory_mb);
         } else {
             rep.outcome = "crash";
-            rep.message = detail::signal_text(*status);
+            rep.message = detail::crash_text(*status, &w.shared->crash);
         }
         pending.emplace(w.in_flight[at], std::move(rep));
         for (std::size_t i = 0; i < w.in_flight.size(); ++i)

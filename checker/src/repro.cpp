@@ -1,4 +1,5 @@
 #include "corosim/checker/repro.hpp"
+#include "corosim/checker/signature.hpp"
 
 #include <utility>
 
@@ -50,6 +51,7 @@ std::string choices_arg(const std::vector<std::uint32_t>& choices) {
 }
 
 std::string failure_headline(std::string_view outcome, std::string_view message) {
+    message = message_headline(message);
     std::string head(outcome);
     head += ':';
     if (message.starts_with(head)) return std::string(message);

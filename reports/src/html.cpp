@@ -7,6 +7,7 @@
 
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/shrink.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/reports/failures.hpp"
 #include "corosim/trace.hpp"
 
@@ -186,6 +187,7 @@ std::string run_section(checker::Store& store, const checker::StoredRun& run, co
     std::string out = "<section class=\"run\" data-run=\"" + std::to_string(run.id) + "\"><h4>" + title + ": run " +
                       std::to_string(run.id) + " <span class=\"outcome " + esc(run.outcome) + "\">" + esc(run.outcome) +
                       "</span></h4>\n<p class=\"message\">" + esc(checker::failure_headline(run.outcome, run.message), 2000) +
+                      esc(checker::message_backtrace(run.message).empty() ? "" : "\n" + std::string(checker::message_backtrace(run.message)), 6000) +
                       "</p>\n<p>reproduce: <code class=\"repro\">" + esc(checker::repro_command(run.spec)) + "</code></p>\n";
     const auto events = store.events(run.id);
     if (events.empty()) return out + "<p class=\"note\">no events stored for this run</p></section>\n";

@@ -7,6 +7,7 @@
 
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/shrink.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/reports/failures.hpp"
 
 namespace corosim::reports {
@@ -61,7 +62,9 @@ std::string junit_xml(checker::Store& store, const std::string& db_path, std::in
             auto failure = tc.append_child("failure");
             set_attr(failure, "type", f.outcome);
             set_attr(failure, "message", checker::failure_headline(f.outcome, f.message));
-            std::string body = checker::failure_headline(f.outcome, f.message) + "\n\n" + std::to_string(g.occurrences) +
+            std::string body = checker::failure_headline(f.outcome, f.message);
+            if (const auto frames = checker::message_backtrace(f.message); !frames.empty()) body += "\n" + std::string(frames);
+            body += "\n\n" + std::to_string(g.occurrences) +
                                (g.occurrences == 1 ? " failing run" : " failing runs") + "; first: run " +
                                std::to_string(f.id) + "\nreproduce: " + checker::repro_command(f.spec) +
                                "\nreplay from the store: " + checker::replay_command(db_path, f.id) + "\n";

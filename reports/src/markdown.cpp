@@ -1,7 +1,10 @@
 #include "corosim/reports/markdown.hpp"
 
+#include <algorithm>
+
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/shrink.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/reports/failures.hpp"
 
 namespace corosim::reports {
@@ -15,6 +18,25 @@ std::string code(std::string_view text) {
         if (c == '\n') c = ' ';
     }
     return "`" + out + "`";
+}
+
+// A crash's frames as an indented code block under the list item (a fence cannot be escaped
+// either, so backticks become ' here too).
+std::string backtrace_block(std::string_view message) {
+    const std::string_view frames = checker::message_backtrace(message);
+    if (frames.empty()) return "";
+    std::string text = clean_text(frames, 4000);
+    for (char& c : text) {
+        if (c == '`') c = '\'';
+    }
+    std::string out = "\n  ```text\n";
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        out += "  " + text.substr(start, end - start) + "\n";
+        start = end + 1;
+    }
+    return out + "  ```";
 }
 }  // namespace
 
@@ -40,7 +62,7 @@ std::string markdown_summary(checker::Store& store, const std::string& db_path, 
         out += "\n### " + code(g.scenario) + ": " + code(g.signature) + "\n\n";
         out += "- " + std::to_string(g.occurrences) + (g.occurrences == 1 ? " run" : " runs") + "; first: run " +
                std::to_string(f.id) + " (seed " + std::to_string(f.spec.seed) + ", " + f.spec.policy + ")\n";
-        out += "- message: " + code(checker::failure_headline(f.outcome, f.message)) + "\n";
+        out += "- message: " + code(checker::failure_headline(f.outcome, f.message)) + backtrace_block(f.message) + "\n";
         out += "- reproduce: " + code(checker::repro_command(f.spec)) + "\n";
         out += "- replay from the store: " + code(checker::replay_command(db_path, f.id)) + "\n";
         if (g.shrunk) {

@@ -71,6 +71,23 @@ with tempfile.TemporaryDirectory() as tmp:
            "JUnit lists exactly the planted bugs as failing: %s" % failed_cases)
     expect(not [c for c in bench_cases if c.endswith("_fixed")], "no bugbench twin fails: %s" % bench_cases)
 
+    # A crash names where it died: the FAIL line's headline names the scenario's function past
+    # abort(), and its repro line prints the frames below (issue 12).
+    m = re.search(r"^FAIL planted_crash: crash: crashed with signal 6 \(Aborted\) in (\S+).*\n  reproduce: (.*)$", out, re.M)
+    expect(m is not None and m.group(1).endswith("crash_on_overdraft"), "the crash headline names its function: %r" % out)
+    if m:
+        rc, rout, _ = run(*shlex.split(m.group(2))[1:])
+        expect(rc == 1 and re.search(r"^    #0 ", rout, re.M) and re.search(r"^    #\d+ \S*crash_on_overdraft", rout, re.M)
+               and "0x" not in rout.split("reproduce:")[0].replace("+0x", ""),
+               "run of a crash prints its frames, without addresses: %r" % rout)
+
+    # A failing run's non-FIFO choices in task terms, in `run` as in `replay` (issue 12).
+    for fmt in ([], ["--json"]):
+        rc, rout, _ = run("run", "planted_double_release", "--seed", "5", "--param", "cancel_ms=0", "--param", "work_ms=0",
+                          "--choices", "1", *fmt)
+        expect(rc == 1 and re.search(r"Task-\d+ ran before Task-\d+ \(ready callback 2 of 2; FIFO order runs", rout),
+               "run %s explains its non-FIFO choice: %r" % (fmt, rout))
+
     # Shards merged equal the unsharded campaign.
     run("fuzz", "--all", "--runs", "50", "--db", db("whole.db"))
     run("fuzz", "--all", "--runs", "50", "--shard", "0/2", "--db", db("s0.db"))

@@ -14,7 +14,20 @@
 
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/store.hpp"
+#include "corosim/checker/signature.hpp"
 #include "corosim/corosim.hpp"
+
+// Outside corosim's namespaces, as a user's code is: a crash's headline names it.
+constexpr int kAbortLine = __LINE__ + 2;
+[[gnu::noinline]] void abort_in_scenario() {
+    std::abort();
+}
+[[gnu::noinline]] int overflow_the_stack(long depth) {
+    if (depth > (1L << 40)) return 0;  // never: the stack ends first
+    volatile char pad[256];
+    pad[0] = static_cast<char>(depth);
+    return overflow_the_stack(depth + 1) + pad[0];
+}
 
 namespace corosim::checker {
 namespace {
@@ -32,7 +45,7 @@ constexpr bool kAsan = false;
 #endif
 
 // Run v: two tasks and a few awaits (a trace hash that depends on v), then what `bad(v)` asks.
-enum class Bad { kNone, kAbort, kSpin, kAlloc };
+enum class Bad { kNone, kAbort, kSpin, kAlloc, kOverflow };
 
 Coro<void> step(std::int64_t v) {
     for (std::int64_t i = 0; i <= v % 3; ++i) co_await sleep(0);
@@ -46,7 +59,8 @@ Coro<void> body(std::int64_t v, Bad bad) {
     trace("v", {{"v", v}});
     switch (bad) {
         case Bad::kNone: break;
-        case Bad::kAbort: std::abort();
+        case Bad::kAbort: abort_in_scenario(); break;
+        case Bad::kOverflow: (void)overflow_the_stack(0); break;
         case Bad::kSpin: {
             volatile std::uint64_t n = 0;
             for (;;) n = n + 1;
@@ -138,6 +152,49 @@ TEST(WorkerPool, CrashesInTheMiddleOfABatchBlameTheirRunAndRerunTheRest) {
     expect_same(run_all(pair, items), reports);
     // The pool outlives its crashed workers: a second work list on it gets the same results.
     expect_same(run_all(pool, items), reports);
+}
+
+// `text` is `head`, followed by ` (test_isolation.cpp:LINE)` when the build has line tables.
+bool names(std::string_view text, const std::string& head, int line) {
+    return text == head || text == head + " (test_isolation.cpp:" + std::to_string(line) + ")";
+}
+
+TEST(WorkerPool, ACrashCarriesItsBacktraceTheSameInEveryProcess) {
+    const auto s = make_scenario("abort_one", [](std::int64_t v) { return v == 4 ? Bad::kAbort : Bad::kNone; });
+    const auto items = work(s, 10);
+    WorkerPool pool({&s}, big_batches());
+    const auto reports = run_all(pool, items);
+    ASSERT_EQ(reports.size(), items.size());
+    const std::string& message = reports[4].message;
+    EXPECT_EQ(reports[4].outcome, "crash");
+    // The headline names the user's function past abort() and raise(); the frames follow it.
+    EXPECT_TRUE(names(message_headline(message), "crashed with signal 6 (Aborted) in abort_in_scenario", kAbortLine)) << message;
+    const std::string_view frames = message_backtrace(message);
+    ASSERT_TRUE(frames.starts_with("  #0 ")) << message;
+    EXPECT_NE(frames.find(" abort_in_scenario"), std::string_view::npos) << message;
+    EXPECT_NE(frames.find(" corosim::checker::body"), std::string_view::npos) << message;
+    // Down to the loop's entry, not into the harness: a replay in a one-off child (another
+    // harness, another process) gives the same text, and so reproduces the same failure.
+    const std::string_view last = frames.substr(frames.rfind('\n') + 1);
+    EXPECT_TRUE(last.find(" corosim::run") != std::string_view::npos && last.find("corosim::checker") == std::string_view::npos)
+        << message;
+    const ChildRun child = run_spec_in_child(s, items[4].spec, false, ChildLimits{});
+    EXPECT_EQ(child.end, ChildEnd::kCrash);
+    EXPECT_EQ(child.why, message);
+}
+
+TEST(WorkerPool, AStackOverflowIsACrashWithItsBacktrace) {
+    if (kAsan) GTEST_SKIP() << "ASan reports a stack overflow itself";
+    const auto s = make_scenario("overflow_one", [](std::int64_t v) { return v == 2 ? Bad::kOverflow : Bad::kNone; });
+    WorkerPool pool({&s}, big_batches());
+    const auto reports = run_all(pool, work(s, 5));
+    ASSERT_EQ(reports.size(), 5u);
+    EXPECT_EQ(reports[2].outcome, "crash");
+    // Which line of the function faults (a local's store, the call's push) depends on where the
+    // stack started: any line of it will do.
+    EXPECT_TRUE(message_headline(reports[2].message).starts_with("crashed with signal 11 (Segmentation fault) in overflow_the_stack"))
+        << reports[2].message;
+    EXPECT_EQ(reports[3].outcome, "pass");
 }
 
 TEST(WorkerPool, AHangInTheMiddleOfABatchIsThatRunsTimeout) {

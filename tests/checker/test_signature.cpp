@@ -30,5 +30,19 @@ TEST(Signature, SameBugDifferentRunsAgreeDifferentBugsDiffer) {
     EXPECT_NE(failure_signature("fail", "check failed: a"), failure_signature("fail", "check failed: b"));
 }
 
+TEST(Signature, ACrashIsItsHeadlineNotItsFrames) {
+    const std::string one = "crashed with signal 6 (Aborted) in pool::give_back (pool.cpp:40)\n  #0 abort\n  #1 pool::give_back (pool.cpp:40)";
+    const std::string two = "crashed with signal 6 (Aborted) in pool::give_back (pool.cpp:40)\n  #0 abort\n  #1 pool::give_back (pool.cpp:40)\n  #2 pool::worker (pool.cpp:77)";
+    EXPECT_EQ(failure_signature("crash", one), failure_signature("crash", two));
+    EXPECT_EQ(failure_signature("crash", one), "crash: crashed with signal N (Aborted) in pool::give_back (pool.cpp:N)");
+    EXPECT_NE(failure_signature("crash", one),
+              failure_signature("crash", "crashed with signal 6 (Aborted) in pool::take (pool.cpp:20)\n  #0 abort"));
+    EXPECT_EQ(message_backtrace(two), "  #0 abort\n  #1 pool::give_back (pool.cpp:40)\n  #2 pool::worker (pool.cpp:77)");
+    EXPECT_EQ(message_backtrace("check failed: a\nb"), "");
+    EXPECT_EQ(message_headline("check failed: a\nb"), "check failed: a\nb");
+    const std::string repeated = "crashed with signal 11 (Segmentation fault) in f\n  #0-#62 f";
+    EXPECT_EQ(message_headline(repeated), "crashed with signal 11 (Segmentation fault) in f");
+}
+
 }  // namespace
 }  // namespace corosim::checker

@@ -31,8 +31,8 @@ std::string repro_command(const RunSpec& spec, std::string_view program = progra
 /// The shorter `replay --db PATH --run ID` form, for when the store is at hand.
 std::string replay_command(std::string_view db_path, std::int64_t run_id, std::string_view program = program_name());
 
-/// `outcome: message` for one line, without repeating an outcome the message already starts
-/// with (`deadlock: deadlock: ...`).
+/// `outcome: message` for one line (a crash's backtrace left out), without repeating an outcome
+/// the message already starts with (`deadlock: deadlock: ...`).
 std::string failure_headline(std::string_view outcome, std::string_view message);
 
 /// The choices as `run --choices` takes them: comma-separated, trailing zeros dropped (the

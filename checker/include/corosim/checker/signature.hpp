@@ -10,6 +10,22 @@
 
 namespace corosim::checker {
 
+/// What separates a crashed run's one-line reason from its backtrace (one frame per line,
+/// `  #0 name (file:line)`, a repeated frame as `  #0-#9 name`), which the message carries below
+/// it (checker/src/crash_trace.hpp).
+inline constexpr std::string_view kBacktraceMark = "\n  #0";
+
+/// The message without a crash's backtrace: what is grouped, compared and shown on one line.
+inline std::string_view message_headline(std::string_view message) {
+    return message.substr(0, message.find(kBacktraceMark));
+}
+
+/// A crash's backtrace, one frame per line (each `  #N ...`), or empty.
+inline std::string_view message_backtrace(std::string_view message) {
+    const std::size_t at = message.find(kBacktraceMark);
+    return at == std::string_view::npos ? std::string_view() : message.substr(at + 1);
+}
+
 /// `message` with every run of decimal digits replaced by `N` and every hex literal (`0x...`)
 /// by `0xN`: task and future numbers, counters, addresses.
 inline std::string normalize_message(std::string_view message) {
@@ -33,9 +49,10 @@ inline std::string normalize_message(std::string_view message) {
     return out;
 }
 
-/// The signature of a failure: `outcome: ` and the normalized message up to its `; later: `
-/// tail (what happened after the first violated check).
+/// The signature of a failure: `outcome: ` and the normalized message headline up to its
+/// `; later: ` tail (what happened after the first violated check).
 inline std::string failure_signature(std::string_view outcome, std::string_view message) {
+    message = message_headline(message);
     if (const auto later = message.find("; later: "); later != std::string_view::npos) message = message.substr(0, later);
     return std::string(outcome) + ": " + normalize_message(message);
 }
