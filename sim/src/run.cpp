@@ -1,4 +1,5 @@
 #include "corosim/run.hpp"
+#include "corosim/run_value.hpp"
 
 #include "corosim/observe.hpp"
 #include "corosim/repr.hpp"
@@ -201,6 +202,15 @@ std::string waiting_summary(Loop& loop) {
 }  // namespace
 
 RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options) {
+    return detail::run_main(
+        [&make_main](Loop& loop) -> TaskBase* {
+            return new TaskState<void>(loop, make_main().release(), "main", TaskBase::Kind::kMain);
+        },
+        [](TaskBase&) { return std::string("None"); }, std::move(options));
+}
+
+RunResult detail::run_main(const std::function<TaskBase*(Loop&)>& start,
+                           const std::function<std::string(TaskBase&)>& returned, LoopOptions options) {
     const detail::FrameStats before = detail::frame_stats();
     RunResult result;
     {
@@ -217,9 +227,7 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
         LoopStatus status;
         // asyncio.run keeps the main task (and its outcome) until it returns; it is freed by the
         // final collection, after `gc label=end`.
-        Coro<void> main_coro = make_main();
-        detail::Ref<TaskState<void>> main(
-            new TaskState<void>(loop, main_coro.release(), "main", TaskBase::Kind::kMain));
+        detail::Ref<TaskBase> main(start(loop));
         status = loop.run_until_complete(*main);
         if (status == LoopStatus::kDeadlock) {
             result.outcome = Outcome::kDeadlock;
@@ -247,7 +255,7 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
             result.message = "exception escaped main: " + exception_repr(exc);
             loop.line_no_task("run.exception exc=" + exception_repr(exc));
         } else {
-            loop.line_no_task("run.result value=None");
+            loop.line_no_task("run.result value=" + returned(*main));
         }
         if (status != LoopStatus::kLivelock) {
             const LoopStatus end = shutdown(loop);
@@ -271,7 +279,7 @@ RunResult run(const std::function<Coro<void>()>& make_main, LoopOptions options)
             }
         }
         loop.line_no_task("gc label=end");
-        main = detail::Ref<TaskState<void>>();
+        main = detail::Ref<TaskBase>();
         loop.release_kept();
         teardown(loop);
         loop.line_no_task("run.closed");
