@@ -152,7 +152,7 @@ private:
 
 /// One `except* E as g:` clause with a plain handler.
 struct StarClause {
-    ExceptionPredicate match;  ///< which leaves the clause takes, e.g. `instance_of<ValueError>()`
+    ExceptionPredicate match;  ///< which leaves the clause takes (`instance_of<ValueError>()`)
     /// Runs with the matched part as a group (`g`); raising from it raises, rethrowing `g`
     /// re-raises.
     std::function<void(const std::exception_ptr&)> handler;

@@ -22,10 +22,10 @@ namespace corosim::checker {
 
 /// What a campaign explores and how.
 struct CampaignOptions {
-    std::vector<const scenarios::Scenario*> scenarios;
+    std::vector<const scenarios::Scenario*> scenarios;  ///< what to fuzz (registry entries)
     std::uint64_t runs = 100;  ///< per scenario (before sharding); with a time budget, an upper bound
     std::optional<std::chrono::milliseconds> time_budget;  ///< stop dispatching after this
-    std::uint64_t seed_base = 1;
+    std::uint64_t seed_base = 1;  ///< run i of a scenario gets seed seed_base + i
     /// The rotation: run i uses policies[i % size]. FIFO first (the conformance configuration),
     /// then uniform random, PCT at two depths, and random with timer jitter and fault points
     /// (docs/exploration.md measures it against each policy alone).
@@ -36,7 +36,7 @@ struct CampaignOptions {
     std::uint32_t shard_count = 1;       ///< of this many
     unsigned jobs = 1;                   ///< worker processes
     std::uint32_t determinism_every = 64;  ///< re-run every N-th passing run (0: never)
-    bool shrink = true;
+    bool shrink = true;                  ///< shrink the first failure of each signature
     std::size_t shrink_budget = 400;     ///< candidate runs per failure
     std::chrono::milliseconds run_timeout{20'000};  ///< wall clock per run: outcome "hang" after it
     std::uint64_t max_memory_mb = 0;     ///< address-space limit per run (0: none): outcome "oom"
@@ -60,10 +60,10 @@ struct CampaignOptions {
 /// How far a campaign got: rounds of up to 2,048 runs per scenario, and the runs of round
 /// `round` already stored (its work list is rebuilt from the options on resume).
 struct CampaignProgress {
-    std::uint64_t round = 0;
+    std::uint64_t round = 0;         ///< the round in progress (0-based)
     std::uint64_t item = 0;          ///< runs of `round` done (a prefix of its work list)
     std::uint64_t runs = 0;          ///< runs done in all
-    std::uint64_t failing_runs = 0;
+    std::uint64_t failing_runs = 0;  ///< of which failed
     std::int64_t elapsed_ms = 0;     ///< spent on the time budget
     bool done = false;               ///< ran out of runs or time (not interrupted)
 };
@@ -79,10 +79,10 @@ CampaignProgress parse_progress(const std::string& json);
 
 /// One failure found by a campaign (and its shrunk version).
 struct CampaignFailure {
-    std::int64_t run_id = 0;
-    std::string scenario;
-    std::string outcome;
-    std::string message;
+    std::int64_t run_id = 0;             ///< the stored original run
+    std::string scenario;                ///< its scenario's name
+    std::string outcome;                 ///< fail, error, deadlock, livelock, crash, hang or oom
+    std::string message;                 ///< the original's message
     std::int64_t shrunk_id = 0;          ///< 0 when not shrunk
     std::size_t choices_before = 0;      ///< non-default choices of the original
     std::size_t choices_after = 0;       ///< ... and of the shrunk run
@@ -107,19 +107,19 @@ private:
 
 /// What a campaign did with one scenario.
 struct ScenarioStats {
-    std::uint64_t runs = 0;
+    std::uint64_t runs = 0;                ///< runs made
     std::uint64_t first_failure = 0;       ///< 1-based run index of its first failure, 0 if none
     HashSet schedules;                     ///< distinct (params, choices) explored, hashed
 };
 
 /// What a campaign did.
 struct CampaignResult {
-    std::int64_t campaign_id = 0;
-    std::uint64_t runs = 0;
+    std::int64_t campaign_id = 0;  ///< its row in the store
+    std::uint64_t runs = 0;        ///< runs made, all scenarios
     /// Distinct failures (scenario and failure signature), first occurrence first; every
     /// failing run is in the store, the first of each signature is shrunk.
     std::vector<CampaignFailure> failures;
-    std::uint64_t failing_runs = 0;
+    std::uint64_t failing_runs = 0;  ///< every failing run, repeats of a signature included
     bool interrupted = false;  ///< options.stop() said so; resumable from the stored progress
     std::map<std::string, ScenarioStats> stats;  ///< by scenario name
 };

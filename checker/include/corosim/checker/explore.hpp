@@ -27,7 +27,7 @@ struct ExploreResult {
     bool diverged = false;        ///< a replayed prefix met different choice points: not deterministic
     /// The first failing schedule, as a replay spec (policy "replay", its choices), and its run.
     std::optional<RunSpec> failure;
-    RunResult failing_run;
+    RunResult failing_run;  ///< the first failing schedule's result (default when none failed)
 };
 
 /// Explores `base` (its scenario and params; policy and seed are ignored).

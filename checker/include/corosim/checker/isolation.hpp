@@ -25,8 +25,8 @@ namespace corosim::checker {
 
 /// One run of a campaign.
 struct WorkItem {
-    const scenarios::Scenario* scenario = nullptr;
-    RunSpec spec;
+    const scenarios::Scenario* scenario = nullptr;  ///< must be one of the pool's scenarios
+    RunSpec spec;                    ///< what to run (spec.scenario names the same scenario)
     bool keep_events = false;        ///< store its events even if it passes
     bool check_determinism = false;  ///< re-run and compare hashes even if it passes
 };
@@ -42,6 +42,7 @@ struct IsolationOptions {
     std::chrono::milliseconds batch_time{20};          ///< aim: a batch takes about this long
     std::chrono::milliseconds run_timeout{20'000};     ///< a silent worker is killed after this: outcome hang
     std::uint64_t max_memory_mb = 0;                   ///< address-space limit per worker (0: none): outcome oom
+
     /// Called before every fork (the campaign commits: no SQLite transaction crosses a fork).
     std::function<void()> before_fork;
 };
@@ -51,6 +52,7 @@ struct IsolationOptions {
 /// message. Runs of `scenarios` only. Not thread-safe; the destructor ends the workers.
 class WorkerPool {
 public:
+    /// A pool for runs of `scenarios`; no process is forked until the first run().
     WorkerPool(std::vector<const scenarios::Scenario*> scenarios, IsolationOptions options);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
@@ -91,7 +93,7 @@ const char* child_end_outcome(ChildEnd end);
 
 /// What a child process returned, or how it failed to.
 struct ChildResult {
-    ChildEnd end = ChildEnd::kOk;
+    ChildEnd end = ChildEnd::kOk;  ///< kOk, or how it died
     std::string bytes;  ///< what the function returned (kOk only)
     std::string why;    ///< one line (not kOk): the signal, the timeout or the memory limit
 };
@@ -101,7 +103,7 @@ ChildResult run_child(const std::function<std::string()>& fn, const ChildLimits&
 
 /// A run made in a child process: its report and its rendered trace, or how the child died.
 struct ChildRun {
-    ChildEnd end = ChildEnd::kOk;
+    ChildEnd end = ChildEnd::kOk;  ///< kOk, or how it died
     std::string why;         ///< not kOk: one line
     RunReport report;        ///< kOk: events kept when the spec's level is kFull
     std::string trace_text;  ///< kOk: the kept events, one per line (internal ones when `full_text`)

@@ -16,9 +16,9 @@ namespace corosim::checker {
 
 /// What a replay found.
 struct ReplayReport {
-    bool reproduced = false;
+    bool reproduced = false;            ///< same hash and verdict (or the same crash) as stored
     bool compared_events = false;       ///< false: only the hash could be compared
-    std::string new_hash;
+    std::string new_hash;               ///< the rerun's trace hash, 16 hex digits
     std::optional<std::size_t> divergence;  ///< index of the first differing event
     std::vector<std::string> context;   ///< rendered lines around the divergence
     bool other_version = false;         ///< the stored run came from another harness version

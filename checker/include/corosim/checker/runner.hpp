@@ -14,12 +14,12 @@ namespace corosim::checker {
 
 /// What to run.
 struct RunSpec {
-    std::string scenario;
+    std::string scenario;                   ///< registered scenario name
     scenarios::Params params;               ///< complete (defaults filled in)
     std::string policy = "fifo";            ///< fifo | random | pct[:D] | replay
-    std::uint64_t seed = 0;
+    std::uint64_t seed = 0;                 ///< the policy's seed (ignored by fifo and replay)
     std::vector<std::uint32_t> choices;     ///< forced choices for the replay policy
-    TraceLevel level = TraceLevel::kSummary;
+    TraceLevel level = TraceLevel::kSummary;  ///< how much of the trace to keep
     std::uint64_t max_steps = 5'000'000;    ///< livelock budget
 };
 

@@ -23,48 +23,49 @@ public:
 
 /// One stored event, strings resolved.
 struct StoredEvent {
-    std::int64_t seq = 0;
-    Nanos vtime = 0;
-    std::uint32_t task = 0;
-    std::uint16_t kind = 0;
-    std::int64_t a = 0;
-    std::int64_t b = 0;
-    std::string name;
-    std::string text;
+    std::int64_t seq = 0;     ///< position in the run's trace
+    Nanos vtime = 0;          ///< virtual time when recorded
+    std::uint32_t task = 0;   ///< running task id, 0 when none
+    std::uint16_t kind = 0;   ///< EventKind (0 = conformance line; docs/trace.md)
+    std::int64_t a = 0;       ///< first operand (see EventKind)
+    std::int64_t b = 0;       ///< second operand (see EventKind)
+    std::string name;         ///< the task column or task name, "" when none
+    std::string text;         ///< a conformance line's text, "" when none
+    /// Field by field (replay compares a rerun's events with the stored ones).
     bool operator==(const StoredEvent&) const = default;
 };
 
 /// One stored run.
 struct StoredRun {
-    std::int64_t id = 0;
-    std::int64_t campaign = 0;
-    RunSpec spec;
-    std::string outcome;
-    std::string message;
-    std::uint64_t steps = 0;
-    Nanos vtime = 0;
-    std::string trace_hash;
-    std::int64_t parent = 0;
-    std::string harness_version;
-    bool has_events = false;
+    std::int64_t id = 0;            ///< the run id that `replay`/`show` take
+    std::int64_t campaign = 0;      ///< the campaign that stored it
+    RunSpec spec;                   ///< what to run again to reproduce it
+    std::string outcome;            ///< outcome_name(), or crash/hang/oom (the worker died)
+    std::string message;            ///< why it did not pass ("" when it did)
+    std::uint64_t steps = 0;        ///< callbacks run
+    Nanos vtime = 0;                ///< virtual time at the end
+    std::string trace_hash;         ///< 16 hex digits
+    std::int64_t parent = 0;        ///< for a shrunk run, the run it was shrunk from; else 0
+    std::string harness_version;    ///< the corosim build that ran it (replay reports a mismatch)
+    bool has_events = false;        ///< its trace events are stored (events table)
 };
 
 /// One stored campaign: a fuzz campaign keeps its options and how far it got, so it can be
 /// resumed (campaign.hpp); other campaigns (`run --db`, merged ones) leave them empty.
 struct StoredCampaign {
-    std::int64_t id = 0;
-    std::string command;
-    std::string started;
+    std::int64_t id = 0;   ///< the campaign id (`--resume` and reports take it)
+    std::string command;   ///< the invocation that started it (fuzz, run, ...)
+    std::string started;   ///< wall-clock start, UTC ISO 8601 (outside any run)
     std::string options;   ///< JSON (campaign_options_json), empty when not resumable
     std::string progress;  ///< JSON (progress_json), empty before the first commit
 };
 
 /// Aggregates per scenario for reports.
 struct ScenarioSummary {
-    std::string scenario;
-    std::int64_t runs = 0;
-    std::int64_t failures = 0;
-    std::int64_t distinct_hashes = 0;
+    std::string scenario;             ///< the scenario's name
+    std::int64_t runs = 0;            ///< runs stored
+    std::int64_t failures = 0;        ///< of which did not pass
+    std::int64_t distinct_hashes = 0; ///< distinct trace hashes: how many schedules were reached
     std::string policies;  ///< comma-separated, sorted
 };
 
@@ -85,6 +86,7 @@ public:
         kWrite,     ///< read-write, must exist
         kReadOnly,  ///< read-only (works on a read-only file or mount)
     };
+    /// Shorthand: `Store(path, Store::kReadOnly)`.
     static constexpr Mode kReadOnly = Mode::kReadOnly;
 
     /// Opens the store at `path`: an existing file must be a corosim store that passes
@@ -109,6 +111,7 @@ public:
     std::optional<StoredCampaign> latest_fuzz_campaign();
     /// Begins / commits a batch transaction.
     void begin();
+    /// Commits the transaction begin() opened.
     void commit();
     /// True while a transaction begun with begin() is open.
     bool in_transaction() const;

@@ -14,13 +14,13 @@ namespace corosim::checker {
 /// What a worker reports for one run: everything the store needs.
 struct RunReport {
     std::string outcome = "pass";  ///< outcome_name(), or "crash"
-    std::string message;
-    std::uint64_t steps = 0;
-    Nanos vtime = 0;
-    std::uint64_t trace_hash = 0;
-    std::vector<std::uint32_t> choices;
+    std::string message;                 ///< why it did not pass ("" when it did)
+    std::uint64_t steps = 0;             ///< callbacks run
+    Nanos vtime = 0;                     ///< virtual time at the end
+    std::uint64_t trace_hash = 0;        ///< RunResult::trace_hash
+    std::vector<std::uint32_t> choices;  ///< the choice sequence (replay input)
     std::vector<StoredEvent> events;  ///< empty unless kept
-    bool has_events = false;
+    bool has_events = false;             ///< events were kept for this run (`events` may still be empty)
 };
 
 /// Encodes a spec (scenario, params, policy, seed, choices), appending to `out`.

@@ -17,7 +17,9 @@ namespace corosim::net {
 class OSError : public Exception {
 public:
     using Exception::Exception;
+    /// "OSError".
     const char* type_name() const noexcept override { return "OSError"; }
+    /// `e.errno` (0: none; os_error() sets it).
     int errnum = 0;
 };
 /// ConnectionError: the base of the connection errors below.
@@ -35,6 +37,7 @@ COROSIM_DEFINE_EXCEPTION(EOFError, Exception);
 class GaiError : public OSError {
 public:
     using OSError::OSError;
+    /// "gaierror", as Python names socket.gaierror.
     const char* type_name() const noexcept override { return "gaierror"; }
 };
 
@@ -50,7 +53,10 @@ E os_error(int errnum, std::string_view strerror) {
 /// asyncio.IncompleteReadError: EOF before `expected` bytes (None: before the separator).
 class IncompleteReadError : public EOFError {
 public:
+    /// With CPython's message, `3 bytes read on a total of 5 expected bytes` (`undefined`
+    /// when none is expected).
     IncompleteReadError(std::string partial_bytes, std::optional<std::size_t> expected_bytes);
+    /// "IncompleteReadError".
     const char* type_name() const noexcept override { return "IncompleteReadError"; }
     /// The bytes read before EOF.
     std::string partial;
@@ -61,8 +67,10 @@ public:
 /// asyncio.LimitOverrunError: the buffer limit was reached while looking for a separator.
 class LimitOverrunError : public Exception {
 public:
+    /// `LimitOverrunError(message, consumed)`.
     LimitOverrunError(std::string message, std::size_t consumed_bytes)
         : Exception(std::move(message)), consumed(consumed_bytes) {}
+    /// "LimitOverrunError".
     const char* type_name() const noexcept override { return "LimitOverrunError"; }
     /// How many bytes the caller may consume before the separator (or the limit).
     std::size_t consumed;

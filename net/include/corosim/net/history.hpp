@@ -16,10 +16,10 @@ namespace corosim::net {
 
 /// One operation: a write of `value`, or a read that returned `value`.
 struct Op {
-    int client = 0;
-    bool write = false;
-    std::int64_t value = 0;
-    Nanos invoke = 0;
+    int client = 0;           ///< which client made it (`c1` in describe())
+    bool write = false;       ///< a write; else a read
+    std::int64_t value = 0;   ///< the value written, or the value the read returned
+    Nanos invoke = 0;         ///< when it was invoked (virtual time)
     /// When the reply arrived; none when the outcome is unknown (a timeout): such a write may
     /// take effect at any point after its invocation, or never; such a read constrains nothing.
     std::optional<Nanos> complete;
@@ -37,6 +37,7 @@ public:
     void complete(std::size_t i, Nanos now, std::optional<std::int64_t> read_value = std::nullopt);
     /// Forgets operation `i` (it certainly had no effect, e.g. the server refused it).
     void drop(std::size_t i);
+    /// Every operation recorded, in invocation order (dropped ones included; see dropped()).
     const std::vector<Op>& ops() const noexcept { return ops_; }
     /// True when drop(i) was called.
     bool dropped(std::size_t i) const { return dropped_.at(i); }
@@ -48,7 +49,7 @@ private:
 
 /// What check_register found.
 struct LinearizabilityResult {
-    bool ok = true;
+    bool ok = true;  ///< some order of the operations explains every reply
     /// When not ok: the longest order that explains a prefix of the history, then the
     /// operations none of which can come next.
     std::string explanation;

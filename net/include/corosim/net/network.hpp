@@ -79,9 +79,11 @@ public:
     void set_write_buffer_limits(std::size_t high, std::size_t low) const;
     /// `get_extra_info('peername')`-like: the peer host's name and port.
     std::string peer_host() const;
+    /// The peer's port (`get_extra_info('peername')[1]`).
     int peer_port() const;
     /// The host this endpoint lives on.
     std::string local_host() const;
+    /// False for a default-constructed Transport (no connection).
     explicit operator bool() const noexcept { return id_ != 0; }
     /// Runs `coro` as a task of this endpoint's host (a server's handler task): named `Task-N`
     /// on "localhost", as asyncio names it, else `<host>.conn<id>`.

@@ -52,9 +52,14 @@ public:
     std::exception_ptr exception() const;
 
     // The protocol side (StreamReaderProtocol calls these).
+    /// Appends received bytes and wakes a waiting read; pauses the transport's reading when
+    /// the buffer passes twice the limit. Ignored after EOF.
     void feed_data(std::string_view data) const;
+    /// Marks EOF (the peer wrote EOF or closed) and wakes a waiting read.
     void feed_eof() const;
+    /// The connection was lost with `exc`: a waiting read raises it, and later reads too.
     void set_exception(std::exception_ptr exc) const;
+    /// The transport whose reading feed_data pauses and reads resume.
     void set_transport(Transport transport) const;
     /// len(reader._buffer).
     std::size_t buffered() const;
@@ -68,6 +73,8 @@ class StreamReaderProtocol : public Protocol, public std::enable_shared_from_thi
 public:
     /// What start_server calls for each connection.
     using Callback = std::function<Coro<void>(StreamReader, class StreamWriter)>;
+    /// Feeds `reader`; with `client_connected_cb` (a server's handler) a task runs
+    /// `client_connected_cb(reader, writer)` once the connection is made.
     explicit StreamReaderProtocol(StreamReader reader, Callback client_connected_cb = nullptr);
 
     void connection_made(Transport transport) override;
@@ -95,6 +102,8 @@ private:
 /// asyncio.StreamWriter; copies share the connection.
 class StreamWriter {
 public:
+    /// What open_connection and start_server hand out: writes to `transport`, drains through
+    /// `protocol`, and `reader` is the connection's read side.
     StreamWriter(Transport transport, std::shared_ptr<StreamReaderProtocol> protocol, StreamReader reader)
         : transport_(std::move(transport)), protocol_(std::move(protocol)), reader_(std::move(reader)) {}
 
@@ -104,9 +113,11 @@ public:
     void writelines(const std::vector<std::string>& lines) const;
     /// transport.write_eof().
     void write_eof() const { transport_.write_eof(); }
+    /// transport.can_write_eof().
     bool can_write_eof() const { return transport_.can_write_eof(); }
     /// transport.close().
     void close() const { transport_.close(); }
+    /// transport.is_closing(): true once close() or abort() ran or the connection was lost.
     bool is_closing() const { return transport_.is_closing(); }
     /// `await wait_closed()`: until connection_lost; raises what the connection died of.
     Coro<void> wait_closed() const;

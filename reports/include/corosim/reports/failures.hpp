@@ -14,7 +14,7 @@ namespace corosim::reports {
 
 /// The failing runs of one scenario that share a signature.
 struct FailureGroup {
-    std::string scenario;
+    std::string scenario;               ///< the scenario's name
     std::string signature;              ///< checker::failure_signature of the first run
     checker::StoredRun first;           ///< the first failing run (lowest id)
     std::uint64_t occurrences = 0;      ///< failing runs (shrunk ones not counted)

@@ -106,6 +106,7 @@ const Registry& all_scenarios();
 
 /// Registers a scenario at static-initialisation time (COROSIM_SCENARIO's helper).
 struct Registrar {
+    /// Adds `s` to user_registry(); a duplicate name throws std::invalid_argument (before main).
     explicit Registrar(Scenario s) { user_registry().add(std::move(s)); }
 };
 

@@ -17,11 +17,11 @@ namespace corosim::scenarios {
 
 /// One integer parameter: its range, default and meaning.
 struct ParamSpec {
-    std::string name;
-    std::int64_t min = 0;
-    std::int64_t max = 0;
-    std::int64_t def = 0;
-    std::string help;
+    std::string name;      ///< what `--param name=V` and ScenarioArgs::get use
+    std::int64_t min = 0;  ///< smallest value: fuzzing draws in [min, max], shrinking moves toward min
+    std::int64_t max = 0;  ///< largest value
+    std::int64_t def = 0;  ///< the value when none is given
+    std::string help;      ///< one line, shown by `corosim list --json`
 };
 
 /// Parameter values by name (ordered, so their JSON is canonical).
@@ -29,9 +29,10 @@ using Params = std::map<std::string, std::int64_t>;
 
 /// What a scenario's factory receives.
 struct ScenarioArgs {
-    Params params;
+    Params params;  ///< every declared parameter, defaults filled in
     std::uint64_t seed = 0;  ///< the run's seed, for scenarios that draw their own data
-    /// The value of parameter `name` (the default when absent).
+    /// The value of parameter `name`; std::invalid_argument for a name the scenario does not
+    /// declare (params hold every declared one).
     std::int64_t get(std::string_view name) const;
 };
 
@@ -41,10 +42,11 @@ using Context = ScenarioArgs;
 
 /// A registered scenario.
 struct Scenario {
-    std::string name;
-    std::string family;
-    std::string description;
-    std::vector<ParamSpec> params;
+    std::string name;                 ///< unique; what the CLI and the store call it
+    std::string family;               ///< a group name for `corosim list` (built-ins: one per file)
+    std::string description;          ///< one line: what it exercises or which bug it plants
+    std::vector<ParamSpec> params;    ///< its integer parameters
+    /// Builds the run's main coroutine from the arguments; called once per run, on the run's loop.
     std::function<Coro<void>(const ScenarioArgs&)> make;
     bool planted = false;  ///< a deliberately buggy scenario (excluded from --all)
     /// The outcome this scenario is meant to end with, e.g. kError for one whose main ends with

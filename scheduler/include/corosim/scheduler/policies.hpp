@@ -21,8 +21,9 @@ namespace corosim::sched {
 /// A parsed policy spec: `BASE[+jitter[:DUR]][+buggify]`, BASE one of fifo, random, pct[:D[:H]],
 /// replay.
 struct PolicySpec {
+    /// BASE: fifo, random, pct or replay.
     enum class Kind : std::uint8_t { kFifo, kRandom, kPct, kReplay };
-    Kind kind = Kind::kFifo;
+    Kind kind = Kind::kFifo;     ///< the BASE policy
     std::uint32_t depth = 3;     ///< pct:D only
     std::uint64_t horizon = 0;   ///< pct:D:H only: expected choice points per run (0: the default)
     Nanos jitter = 0;            ///< +jitter: timers may fire this much later (0: off)
@@ -45,6 +46,8 @@ PolicySpec parse_policy(std::string_view text);
 /// The part shared by the exploring policies: jitter and buggify answers from the run's Rng.
 class ExploringPolicy : public Policy {
 public:
+    /// Draws from an Rng seeded with `seed`; `jitter` > 0 delays timers by up to that much,
+    /// `buggify` lets fault points fire.
     ExploringPolicy(std::uint64_t seed, Nanos jitter, bool buggify) noexcept
         : rng_(seed), jitter_(jitter), buggify_(buggify) {}
     std::uint32_t choose(const ChoicePoint& point) override;
@@ -56,7 +59,7 @@ protected:
     virtual std::uint32_t choose_runnable(const ChoicePoint& point) = 0;
     /// "+jitter:1ms+buggify" or "".
     std::string suffix() const;
-    Rng rng_;
+    Rng rng_;  ///< the run's random stream (seeded from the run's seed)
 
 private:
     Nanos jitter_;
@@ -66,6 +69,7 @@ private:
 /// Uniform choice among the options, from the run's seed.
 class RandomPolicy final : public ExploringPolicy {
 public:
+    /// `random[+jitter][+buggify]` with seed `seed`.
     explicit RandomPolicy(std::uint64_t seed, Nanos jitter = 0, bool buggify = false) noexcept
         : ExploringPolicy(seed, jitter, buggify) {}
     std::string name() const override { return "random" + suffix(); }
@@ -84,6 +88,8 @@ private:
 /// 1/(n * H^(d-1)) per run (n tasks), as in the paper, when H bounds the run's choice points.
 class PctPolicy final : public ExploringPolicy {
 public:
+    /// `pct:depth:horizon` with seed `seed`: depth-1 change points drawn in [1, horizon]
+    /// (horizon 0: kDefaultPctHorizon).
     PctPolicy(std::uint64_t seed, std::uint32_t depth, std::uint64_t horizon, Nanos jitter = 0,
               bool buggify = false) noexcept;
     std::string name() const override;
@@ -103,6 +109,8 @@ private:
 /// answer out of range for its choice point is counted in `invalid()` and taken as 0.
 class ReplayPolicy final : public Policy {
 public:
+    /// Replays `choices`; `jitter` and `buggify` must be the recorded run's, so that the same
+    /// choice points are asked (PolicySpec::as_replay).
     explicit ReplayPolicy(std::vector<std::uint32_t> choices, Nanos jitter = 0, bool buggify = false) noexcept
         : choices_(std::move(choices)), jitter_(jitter), buggify_(buggify) {}
     std::uint32_t choose(const ChoicePoint& point) override {
