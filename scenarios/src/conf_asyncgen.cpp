@@ -439,6 +439,42 @@ Coro<void> asyncgen_aclose_interrupted() {
     co_await ai_probe(g, "plain");
 }
 
+// ---- asyncgen_aclose_task ----
+
+AsyncGen<std::int64_t> act_gen(std::string tag) {
+    try {
+        co_yield std::int64_t{1};
+        co_yield std::int64_t{2};
+    } catch (...) {
+        trace("gen.caught", {{"tag", tag}, {"exc", std::current_exception()}});
+        trace("gen.finally", {{"tag", tag}});
+        throw;
+    }
+    trace("gen.finally", {{"tag", tag}});
+}
+
+Coro<void> asyncgen_aclose_task() {
+    for (const std::string tag : {"plain", "cancelled"}) {
+        AsyncGen<std::int64_t> g = act_gen(tag).qualname("gen");
+        const std::int64_t first = co_await g.anext();
+        trace("first", {{"tag", tag}, {"value", first}});
+        Task<void> t = create_task(g.aclose());
+        if (tag == "cancelled") trace("cancel", {{"tag", tag}, {"ret", t.cancel()}});
+        try {
+            co_await t;
+            trace("task.result", {{"tag", tag}, {"value", None}});
+        } catch (...) {
+            trace("task.caught", {{"tag", tag}, {"exc", std::current_exception()}});
+        }
+        trace("after", {{"tag", tag}, {"cancelled", t.cancelled()}});
+        try {
+            co_await g.anext();
+        } catch (...) {
+            trace("anext.after", {{"tag", tag}, {"exc", std::current_exception()}});
+        }
+    }
+}
+
 }  // namespace
 
 void register_conf_asyncgen(Registry& reg) {
@@ -460,6 +496,9 @@ void register_conf_asyncgen(Registry& reg) {
     reg.add({"asyncgen_shutdown", "asyncgen_cleanup",
              "generators left open at the end: shutdown_asyncgens closes them, errors reported", {},
              [](const Context&) { return asyncgen_shutdown(); }});
+    reg.add({"asyncgen_aclose_task", "asyncgen_cleanup",
+             "a task wrapping g.aclose() itself: cancelled before its first step, the cancel reaches the generator", {},
+             [](const Context&) { return asyncgen_aclose_task(); }});
     reg.add({"asyncgen_aclose_interrupted", "asyncgen_cleanup",
              "aclose() interrupted by a cancel: 3.12 leaves the generator marked running, anext() refused", {},
              [](const Context&) { return asyncgen_aclose_interrupted(); }});

@@ -1,5 +1,7 @@
 // conf_cancel.cpp: twins of the cancellation conformance programs
-// (tests/conformance/programs/{cancel_*,finally_*,cleanup_raises,catch_then_await}.py).
+// (tests/conformance/programs/{cancel_*,finally_*,cleanup_raises,catch_then_await,handlers_await}.py).
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -386,6 +388,82 @@ Coro<void> async_with_twin() {
     }
 }
 
+// ---- handlers_await: the lambda forms of try_finally / try_except / try_except_star ----
+
+using namespace std::chrono_literals;
+
+Coro<void> ha_fin_worker() {
+    co_await try_finally([]() -> Coro<void> { co_await sleep(10s); },
+                         []() -> Coro<void> {
+                             trace("finally.enter");
+                             co_await sleep(5s);
+                             trace("not.reached");
+                         });
+}
+
+Coro<std::int64_t> ha_except_worker(std::int64_t n) {
+    co_return co_await try_except<ValueError>(
+        [&]() -> Coro<std::int64_t> {
+            co_await sleep(1s);
+            throw with_int_arg<ValueError>(n);
+        },
+        [&](std::exception_ptr e) -> Coro<std::int64_t> {
+            trace("except.enter", {{"exc", e}});
+            co_await sleep(1s);
+            co_return n * 10;
+        });
+}
+
+Coro<void> ha_star_worker(std::string mode) {
+    co_await try_except_star(
+        []() -> Coro<void> {
+            co_await sleep(1s);
+            throw ExceptionGroup("eg", {std::make_exception_ptr(with_int_arg<ValueError>(1)),
+                                        std::make_exception_ptr(with_int_arg<TypeError>(2)),
+                                        std::make_exception_ptr(with_int_arg<KeyError>(3))});
+        },
+        on_async<ValueError>([](std::exception_ptr g) -> Coro<void> {
+            trace("star.value", {{"g", g}});
+            co_await sleep(1s);
+            trace("star.value.done");
+        }),
+        on_async<TypeError>([&](std::exception_ptr g) -> Coro<void> {
+            trace("star.type", {{"g", g}});
+            co_await sleep(5s);
+            if (mode == "raise") throw RuntimeError("clause");
+            trace("star.type.done");
+        }));
+}
+
+Coro<void> handlers_await() {
+    Task<void> t = create_task(ha_fin_worker());
+    co_await sleep(1s);
+    trace("cancel", {{"ret", t.cancel("c1")}});
+    co_await sleep(1s);
+    trace("cancel", {{"ret", t.cancel("c2")}});
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("fin.caught", {{"exc", chain(std::current_exception())}});
+    }
+    trace("fin.after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+
+    const std::int64_t v = co_await ha_except_worker(4);
+    trace("except.result", {{"value", v}});
+
+    for (const std::string mode : {"cancel", "raise"}) {
+        Task<void> s = create_task(ha_star_worker(mode));
+        co_await sleep(3s);
+        if (mode == "cancel") trace("cancel", {{"ret", s.cancel("star")}});
+        try {
+            co_await s;
+        } catch (...) {
+            trace("star.caught", {{"mode", mode}, {"exc", chain(std::current_exception())}});
+        }
+        trace("star.after", {{"mode", mode}, {"cancelled", s.cancelled()}, {"cancelling", s.cancelling()}});
+    }
+}
+
 }  // namespace
 
 void register_conf_cancel(Registry& reg) {
@@ -419,6 +497,10 @@ void register_conf_cancel(Registry& reg) {
     reg.add({"catch_then_await", "cancel_in_finally", "except block awaiting, cancelled there: chained to the caught error",
              {},
              [](const Context&) { return catch_then_await(); }});
+    reg.add({"handlers_await", "cancel_in_finally",
+             "awaiting in finally, except and except* clauses written as lambdas; cancelled there",
+             {},
+             [](const Context&) { return handlers_await(); }});
     reg.add({"async_with", "cancel_in_finally", "async with: aexit suppresses or not; slow aexit cancelled, chained",
              {},
              [](const Context&) { return async_with_twin(); }});

@@ -29,3 +29,29 @@ Handling::~Handling() {
 }
 
 }  // namespace corosim::detail
+
+namespace corosim::detail {
+
+Coro<void> try_except_star_impl(Coro<void> body, std::vector<AsyncStarClause> clauses) {
+    auto outcome = co_await std::move(body).settle();
+    if (!outcome.error) co_return;
+    StarMatcher m(outcome.error);
+    for (const AsyncStarClause& clause : clauses) {
+        std::exception_ptr matched = m.take(clause.match);
+        if (!matched) continue;
+        std::exception_ptr raised;
+        try {
+            // Inside the clause sys.exc_info() is its subgroup: a cancel at one of its awaits
+            // has the subgroup as __context__ (as clause_ended gives what the clause raises).
+            Handling handling(matched);
+            Coro<void> h = clause.handler(matched);
+            co_await std::move(h);
+        } catch (...) {
+            raised = std::current_exception();
+        }
+        m.clause_ended(matched, raised);
+    }
+    if (auto out = m.result()) std::rethrow_exception(out);
+}
+
+}  // namespace corosim::detail

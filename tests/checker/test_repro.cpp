@@ -12,6 +12,24 @@
 namespace corosim::checker {
 namespace {
 
+// Typed parameters over the integer ones the fuzzer draws (issue 14): flags, enums, scaled reals.
+enum class Mode { kFast, kSlow, kBroken };
+
+TEST(ScenarioParams, FlagEnumAndScaled) {
+    const scenarios::ParamSpec f = scenarios::flag_param("slow", true, "a flag");
+    EXPECT_EQ(f.min, 0);
+    EXPECT_EQ(f.max, 1);
+    EXPECT_EQ(f.def, 1);
+    const scenarios::ParamSpec e = scenarios::enum_param("mode", Mode::kBroken, Mode::kSlow, "an enum");
+    EXPECT_EQ(e.max, 2);
+    EXPECT_EQ(e.def, 1);
+    scenarios::ScenarioArgs a;
+    a.params = {{"slow", 0}, {"mode", 2}, {"ratio_pct", 25}};
+    EXPECT_FALSE(a.flag("slow"));
+    EXPECT_EQ(a.as<Mode>("mode"), Mode::kBroken);
+    EXPECT_DOUBLE_EQ(a.scaled("ratio_pct", 0.01), 0.25);
+}
+
 TEST(Repro, ShellQuoteLeavesPlainWordsAndQuotesTheRest) {
     EXPECT_EQ(shell_quote("conn_pool"), "conn_pool");
     EXPECT_EQ(shell_quote("./build/cli/corosim"), "./build/cli/corosim");

@@ -83,8 +83,10 @@ def main():
         src = os.path.join(args.out, name)
         body, start = (code.split("\n", 1)[1], line + 1) if m else (code, line)
         with open(src, "w", encoding="utf-8") as f:
-            # The #line directive makes diagnostics point into the document.
-            f.write(source_for(kind, '#line %d "%s"\n%s' % (start, doc, body)))
+            # The #line directive gives diagnostics the document's line numbers. It keeps the
+            # file name: GCC 12 warns (-Wsubobject-linkage) about a lambda held in a coroutine
+            # frame unless it is defined in the main file, which a renamed file is not.
+            f.write(source_for(kind, '#line %d\n%s' % (start, body)))
         proc = subprocess.run([args.cxx, "-fsyntax-only", src] + flags, capture_output=True, text=True)
         output = proc.stdout + proc.stderr
         if kind == "error":

@@ -141,3 +141,101 @@ TEST(ApiTest, FutureReprs) {
 }
 
 }  // namespace
+
+namespace {
+
+// The Python statements C++ cannot write directly, in their lambda forms (issue 14): bodies and
+// handlers may capture the awaiting coroutine's locals by reference, since the combinator keeps
+// its copies of the lambdas until they finish. Their traces under cancellation are pinned
+// against CPython by the conformance program handlers_await.py.
+Coro<void> sleep_then_raise() {
+    co_await sleep(0);
+    throw ValueError("x");
+}
+
+Coro<void> lambda_handlers(std::vector<std::string>* seen) {
+    int hits = 0;
+    co_await try_finally([&]() -> Coro<void> {
+        co_await sleep(1ms);
+        ++hits;
+    }, [&]() -> Coro<void> {
+        co_await sleep(1ms);
+        seen->push_back("finally hits=" + std::to_string(hits));
+    });
+    const int v = co_await try_except<ValueError>([&]() -> Coro<int> {
+        co_await sleep(0);
+        throw ValueError("v");
+    }, [&](std::exception_ptr e) -> Coro<int> {
+        co_await sleep(0);
+        seen->push_back("except " + exception_repr(e));
+        co_return hits + 41;
+    });
+    seen->push_back("value " + std::to_string(v));
+    try {
+        co_await try_except_star([&]() -> Coro<void> {
+            co_await sleep(0);
+            throw ExceptionGroup("eg", {std::make_exception_ptr(ValueError("a")), std::make_exception_ptr(KeyError("k"))});
+        }, on_async<KeyError>([&](std::exception_ptr g) -> Coro<void> {
+            co_await sleep(0);
+            seen->push_back("except* " + exception_repr(g));
+        }));
+    } catch (const ExceptionGroup&) {
+        seen->push_back("rest " + exception_repr(std::current_exception()));
+    }
+    // An except* clause that handles everything: the statement completes normally.
+    co_await try_except_star(sleep_then_raise(), on_async<ValueError>([](std::exception_ptr) -> Coro<void> { co_return; }));
+    // async with: the body a lambda taking the manager, capturing locals.
+    std::vector<int> order;
+    co_await async_with(TaskGroup(), [&](TaskGroup& tg) -> Coro<void> {
+        for (int i = 0; i < 3; ++i) {
+            (void)tg.create_task([](int k, std::vector<int>* out) -> Coro<void> {
+                co_await sleep(millis(3 - k));
+                out->push_back(k);
+            }(i, &order));
+        }
+        co_return;
+    });
+    seen->push_back("order " + std::to_string(order[0]) + std::to_string(order[1]) + std::to_string(order[2]));
+    sync::Lock lock;
+    co_await async_with(lock, [&](auto& held) -> Coro<void> {
+        seen->push_back(std::string("locked ") + (held.locked() ? "yes" : "no"));
+        co_return;
+    });
+}
+
+TEST(ApiTest, HandlersAsLambdas) {
+    std::vector<std::string> seen;
+    const RunResult r = run([&seen] { return lambda_handlers(&seen); });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+    EXPECT_EQ(seen, (std::vector<std::string>{"finally hits=1", "except ValueError('v')", "value 42",
+                                              "except* ExceptionGroup('eg', [KeyError('k')])",
+                                              "rest ExceptionGroup('eg', [ValueError('a')])", "order 210", "locked yes"}));
+    EXPECT_EQ(r.frames_created, r.frames_destroyed);
+}
+
+// `wait_for(shield(t), d)`: the timeout cancels the shield's outer future, not the task, which
+// goes on to finish (asyncio.wait_for(asyncio.shield(t), d)).
+Coro<void> shielded_wait(std::vector<std::string>* seen) {
+    Task<int> t = create_task([]() -> Coro<int> {
+        co_await sleep(20ms);
+        co_return 7;
+    }());
+    try {
+        co_await wait_for(shield(t), 10ms);
+    } catch (const TimeoutError&) {
+        seen->push_back("timeout cancelled=" + std::to_string(t.cancelled()));
+    }
+    const int v = co_await t;
+    seen->push_back("value " + std::to_string(v));
+    const int w = co_await wait_for(shield(t), 10ms);  // already done: its result at once
+    seen->push_back("again " + std::to_string(w));
+}
+
+TEST(ApiTest, WaitForTakesShield) {
+    std::vector<std::string> seen;
+    const RunResult r = run([&seen] { return shielded_wait(&seen); });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+    EXPECT_EQ(seen, (std::vector<std::string>{"timeout cancelled=0", "value 7", "again 7"}));
+}
+
+}  // namespace

@@ -280,6 +280,8 @@ public:
         }
         return ready_slow();
     }
+    /// The generator this awaitable drives (create_task(g.aclose()) takes it).
+    AsyncGenState<T>* generator() const noexcept { return st_.get(); }
     template <class P>
     bool await_suspend(std::coroutine_handle<P> caller) noexcept {
         if (stage_ == Stage::kStarting) [[unlikely]] {
@@ -537,5 +539,15 @@ namespace detail {
 /// The aclose() task the finalizer hook schedules, and what shutdown_asyncgens gathers.
 Coro<void> aclose_generator(Ref<AsyncGenStateBase> gen);
 }  // namespace detail
+
+/// `asyncio.create_task(g.aclose())`: a task wrapping the aclose() awaitable itself, as the
+/// loop's finalizer hook makes one. Cancelled before its first step, it throws the
+/// CancelledError into the generator at its yield instead of GeneratorExit, so the generator's
+/// cleanup still runs (a coroutine awaiting aclose() would raise before reaching it).
+template <class T>
+Task<void> create_task(detail::AgenAwaiter<T, void> aclose, std::string name = {}) {
+    return create_task(detail::aclose_generator(detail::Ref<detail::AsyncGenStateBase>(aclose.generator())),
+                       std::move(name));
+}
 
 }  // namespace corosim

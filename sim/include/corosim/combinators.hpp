@@ -6,11 +6,14 @@
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "corosim/coro.hpp"
+#include "corosim/exception_group.hpp"
 #include "corosim/exceptions.hpp"
 
 namespace corosim {
@@ -25,6 +28,9 @@ struct CoroResult<Coro<T>> {
 // The combinators own copies of their arguments and pass them on once, as rvalues.
 template <class F, class... Args>
 using coro_result_t = typename CoroResult<std::invoke_result_t<F&, Args...>>::type;
+/// A callable that makes a coroutine when called with no arguments: a body given as a lambda.
+template <class B>
+concept CoroMaker = requires(B& b) { typename CoroResult<std::invoke_result_t<B&>>::type; };
 
 /// Gives `raised` the `__context__` `handling` (the exception in flight), unless it has one or
 /// is that same exception (Python's implicit chaining).
@@ -101,8 +107,77 @@ Coro<T> try_except(Coro<T> body, F handler, Args... args) {
     if constexpr (!std::is_void_v<T>) co_return std::move(*value);
 }
 
+/// `try: ... finally: ...` with the body as a callable, typically a lambda:
+/// `co_await try_finally([&]() -> Coro<void> { ... }, [&]() -> Coro<void> { ... });`.
+/// The combinator keeps its copies of both lambdas in its frame until they have finished, so
+/// they may capture the awaiting coroutine's locals by reference (docs/python.md).
+template <class B, class F, class... Args>
+    requires detail::CoroMaker<B>
+Coro<detail::coro_result_t<B>> try_finally(B body, F cleanup, Args... args) {
+    if constexpr (std::is_void_v<detail::coro_result_t<B>>) {
+        co_await try_finally(body(), std::move(cleanup), std::move(args)...);
+    } else {
+        co_return co_await try_finally(body(), std::move(cleanup), std::move(args)...);
+    }
+}
+
+/// `try: ... except E as e: ...` with the body as a callable, typically a lambda (see the
+/// callable try_finally): `co_await try_except<E>([&]() -> Coro<T> { ... },
+/// [&](std::exception_ptr e) -> Coro<T> { ... })`.
+template <class E, class B, class F, class... Args>
+    requires detail::CoroMaker<B>
+Coro<detail::coro_result_t<B>> try_except(B body, F handler, Args... args) {
+    if constexpr (std::is_void_v<detail::coro_result_t<B>>) {
+        co_await try_except<E>(body(), std::move(handler), std::move(args)...);
+    } else {
+        co_return co_await try_except<E>(body(), std::move(handler), std::move(args)...);
+    }
+}
+
+/// One `except* Es as g:` clause whose handler may await (try_except_star).
+struct AsyncStarClause {
+    ExceptionPredicate match;  ///< which leaves the clause takes
+    /// Runs with the matched part as a group (`g`); raising from it raises, rethrowing `g`
+    /// re-raises. Kept alive by the combinator until its coroutine has finished.
+    std::function<Coro<void>(std::exception_ptr)> handler;
+};
+
+/// `except* Es as g: await handler(g)`: a clause for try_except_star.
+template <class... Es, class F>
+AsyncStarClause on_async(F handler) {
+    static_assert((!std::is_base_of_v<ExceptionGroupBase, Es> && ...),
+                  "catching ExceptionGroup with except* is not allowed. Use except instead.");
+    return {instance_of<Es...>(), std::function<Coro<void>(std::exception_ptr)>(std::move(handler))};
+}
+
+namespace detail {
+/// Runs `body`, then the clauses of one `except*` statement against what it raised, each
+/// awaited in turn (E5-E7); a clause's awaits are chained to its subgroup as Python's exc_info is.
+Coro<void> try_except_star_impl(Coro<void> body, std::vector<AsyncStarClause> clauses);
+}  // namespace detail
+
+/// `try: body except* E1 as g: ... except* E2 as g: ...` with clauses that may await:
+/// `co_await try_except_star([&]() -> Coro<void> { ... }, on_async<ValueError>(
+/// [&](std::exception_ptr g) -> Coro<void> { ... }), ...)`. The body is a Coro<void> or a
+/// callable making one (an except* clause cannot return a value in Python either).
+template <class B, class... Cs>
+    requires((std::is_same_v<Cs, AsyncStarClause> && ...) &&
+             (std::is_same_v<B, Coro<void>> || std::is_same_v<detail::coro_result_t<B>, void>))
+Coro<void> try_except_star(B body, Cs... clauses) {
+    // Built apart: GCC 12 rejects a braced list inside a co_await expression.
+    std::vector<AsyncStarClause> all;
+    all.reserve(sizeof...(Cs));
+    (all.push_back(std::move(clauses)), ...);
+    if constexpr (std::is_same_v<B, Coro<void>>) {
+        co_await detail::try_except_star_impl(std::move(body), std::move(all));
+    } else {
+        co_await detail::try_except_star_impl(body(), std::move(all));
+    }
+}
+
 /// `async with manager as m: body(m, args...)`. The manager provides `Coro<...> aenter()` and
 /// `Coro<bool> aexit(std::exception_ptr)`; a true aexit result suppresses the body's exception.
+/// The body may be a lambda taking `M&`, capturing the awaiting coroutine's locals by reference.
 template <class M, class F, class... Args>
 Coro<detail::coro_result_t<F, M&, Args...>> async_with(M manager, F body, Args... args) {
     using T = detail::coro_result_t<F, M&, Args...>;

@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "corosim/coro.hpp"
@@ -24,6 +26,19 @@ struct ParamSpec {
     std::string help;      ///< one line, shown by `corosim list --json`
 };
 
+/// A 0/1 parameter read with ScenarioArgs::flag: `flag_param("slow", false, "...")`.
+inline ParamSpec flag_param(std::string name, bool def, std::string help) {
+    return {std::move(name), 0, 1, def ? 1 : 0, std::move(help)};
+}
+
+/// An enum parameter over `E`'s values 0..last, read with ScenarioArgs::as<E>:
+/// `enum_param("mode", Mode::kLast, Mode::kFast, "...")`. Stored and given as the integer.
+template <class E>
+ParamSpec enum_param(std::string name, E last, E def, std::string help) {
+    static_assert(std::is_enum_v<E>, "enum_param takes an enum");
+    return {std::move(name), 0, static_cast<std::int64_t>(last), static_cast<std::int64_t>(def), std::move(help)};
+}
+
 /// Parameter values by name (ordered, so their JSON is canonical).
 using Params = std::map<std::string, std::int64_t>;
 
@@ -34,6 +49,17 @@ struct ScenarioArgs {
     /// The value of parameter `name`; std::invalid_argument for a name the scenario does not
     /// declare (params hold every declared one).
     std::int64_t get(std::string_view name) const;
+    /// A flag_param's value: `get(name) != 0`.
+    bool flag(std::string_view name) const { return get(name) != 0; }
+    /// An enum_param's value (or any integer parameter cast to an enum).
+    template <class E>
+    E as(std::string_view name) const {
+        static_assert(std::is_enum_v<E>, "as<E> takes an enum");
+        return static_cast<E>(get(name));
+    }
+    /// A real number kept as an integer count of `unit`s, so that the fuzzer can still draw and
+    /// shrink it: `{"ratio_pct", 0, 100, 50, "..."}` read as `scaled("ratio_pct", 0.01)`.
+    double scaled(std::string_view name, double unit) const { return static_cast<double>(get(name)) * unit; }
 };
 
 /// The old name of ScenarioArgs, kept for existing code. It collides with corosim::Context
