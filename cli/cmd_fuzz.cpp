@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "corosim/checker/campaign.hpp"
 #include "corosim/checker/corpus.hpp"
+#include "corosim/checker/hint.hpp"
 #include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
 #include "corosim/reports/junit.hpp"
@@ -280,6 +281,7 @@ int run_fuzz(FuzzOptions& opt) {
             std::cout << "  reproduce: " << paint(checker::repro_command(first->spec), "1", colour) << "\n";
         }
         std::cout << "  replay:    " << checker::replay_command(opt.db, f.run_id) << "\n";
+        if (const std::string hint = checker::failure_hint(f.outcome, f.message); !hint.empty()) std::cout << "  " << hint << "\n";
         if (f.shrunk_id == 0) continue;
         if (const auto shrunk = store.run(f.shrunk_id)) {
             std::cout << "  shrunk (" << f.choices_before << " -> " << f.choices_after

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "corosim/checker/campaign.hpp"
+#include "corosim/checker/hint.hpp"
 #include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/signature.hpp"
@@ -62,6 +63,7 @@ int run_replay(const ReplayOptions& opt) {
         std::cout << "reproduced " << what << ": the run ends with " << report.ended << " again ("
                   << terminal_text(checker::message_headline(report.why)) << ")" << terminal_backtrace(report.why, "")
                   << "\n";
+        if (const std::string hint = checker::failure_hint(stored->outcome, report.why); !hint.empty()) std::cout << "  " << hint << "\n";
         return kExitOk;
     }
     if (report.reproduced) {
@@ -71,6 +73,9 @@ int run_replay(const ReplayOptions& opt) {
         if (!report.result.message.empty()) std::cout << " (" << terminal_text(checker::message_headline(report.result.message)) << ")";
         std::cout << "\n";
         if (stored->outcome != "pass") std::cout << "  reproduce without the store: " << checker::repro_command(stored->spec) << "\n";
+        if (const std::string hint = checker::failure_hint(report.result.outcome, report.result.message); !hint.empty()) {
+            std::cout << "  " << hint << "\n";
+        }
         // What made this schedule differ from asyncio's, in task terms (stored events only).
         const std::vector<std::string> choices = reports::explain_choices(events);
         if (!choices.empty()) {

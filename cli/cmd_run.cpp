@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "corosim/checker/hint.hpp"
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/signature.hpp"
@@ -149,6 +150,7 @@ int run_run(const RunOptions& opt) {
         if (result.outcome != "pass") {
             out["signature"] = checker::failure_signature(result.outcome, result.message);
             out["reproduce"] = checker::repro_command(spec);
+            if (const std::string hint = checker::failure_hint(result.outcome, result.message); !hint.empty()) out["hint"] = hint;
             if (!explained.empty()) out["non_fifo_choices"] = explained;
         }
         if (run_id != 0) out["run_id"] = run_id;
@@ -166,6 +168,7 @@ int run_run(const RunOptions& opt) {
         os << "\n";
         if (!passed) {
             os << "  reproduce: " << paint(checker::repro_command(spec), "1", colour) << "\n";
+            if (const std::string hint = checker::failure_hint(result.outcome, result.message); !hint.empty()) os << "  " << hint << "\n";
             if (!explained.empty()) {
                 os << "  non-FIFO choices (" << explained.size() << "):\n";
                 for (const std::string& c : explained) os << "    " << terminal_text(c) << "\n";

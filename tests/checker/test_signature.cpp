@@ -1,9 +1,30 @@
 #include <gtest/gtest.h>
 
+#include "corosim/checker/hint.hpp"
 #include "corosim/checker/signature.hpp"
 
 namespace corosim::checker {
 namespace {
+
+// The hint line (issue 14): derived from outcome and message, for the crashes and errors a
+// dangling coroutine capture or reference typically ends in, and for nothing else.
+TEST(Hint, DanglingLooking) {
+    const std::string segv = "crashed with signal 11 (Segmentation fault) in f()\n  #0 f (a.cpp:1)";
+    EXPECT_NE(failure_hint("crash", segv).find("#a-capturing-coroutine-lambda"), std::string::npos);
+    EXPECT_NE(failure_hint("crash", "crashed with signal 7 (Bus error)").find("hint: "), std::string::npos);
+    EXPECT_EQ(failure_hint("crash", "crashed with signal 6 (Aborted)"), "");
+    EXPECT_EQ(failure_hint("crash", "crashed with signal 1 (Hangup)"), "");
+    for (const char* m : {"exception escaped main: CppException('std::bad_alloc')",
+                          "CppException('basic_string::_M_create')",
+                          "CppException('cannot create std::vector larger than max_size()')"}) {
+        EXPECT_NE(failure_hint("error", m).find("#a-const-stdstring"), std::string::npos) << m;
+    }
+    EXPECT_EQ(failure_hint("error", "ValueError('std::bad_alloc')"), "");  // a Python exception's text
+    EXPECT_EQ(failure_hint("fail", "check failed: CppException('std::bad_alloc')"), "");
+    EXPECT_EQ(failure_hint("oom", "out of memory: an allocation failed under --max-memory 256M"), "");
+    // Only the headline counts: a frame named like a signal does not make a hint.
+    EXPECT_EQ(failure_hint("crash", "crashed with signal 6 (Aborted)\n  #0 signal 11 "), "");
+}
 
 TEST(Signature, RunSpecificIdsAndCountsAreRemoved) {
     EXPECT_EQ(normalize_message("deadlock: main waits on future#6, Task-3 waits on future#3"),

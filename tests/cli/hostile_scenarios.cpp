@@ -1,13 +1,18 @@
 // hostile_scenarios.cpp: the corosim CLI plus scenarios that misbehave outside the simulation's
 // control (issue 11): one never yields to the loop, one allocates until it cannot (and one that
-// swallows std::bad_alloc on the way), and one whose parameter name needs escaping in JSON.
+// swallows std::bad_alloc on the way), one whose parameter name needs escaping in JSON, and two
+// that end as a dangling coroutine parameter or capture typically does (a segfault, a
+// std::length_error or std::bad_alloc escaping main), for the hint line (issue 14).
 // Never part of the built-in registry: `fuzz --all` must not spin for its timeout.
 #include <corosim/corosim.hpp>
 #include <corosim/scenarios/registry.hpp>
 
+#include <csignal>
 #include <cstring>
 #include <memory>
 #include <new>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 using namespace corosim;
@@ -38,8 +43,25 @@ Coro<void> odd_param(std::int64_t v) {
     check(v < 5, "the odd parameter stays small");
 }
 
+Coro<void> segfault() {
+    co_await corosim::sleep(0);
+    std::raise(SIGSEGV);  // what reading a dead lambda's captures ends in, without the UB
+}
+
+Coro<void> bad_size(std::int64_t which) {
+    co_await corosim::sleep(0);
+    if (which == 0) throw std::bad_alloc();
+    std::string s;
+    s.reserve(s.max_size() + 1);  // std::length_error, as a garbage length does
+}
+
 }  // namespace
 
+COROSIM_SCENARIO(scenarios::Scenario{"segfault", "hostile", "dies of SIGSEGV", {},
+                                     [](const scenarios::Context&) { return segfault(); }});
+COROSIM_SCENARIO(scenarios::Scenario{"bad_size", "hostile", "std::bad_alloc (0) or std::length_error (1) escapes main",
+                                     {{"which", 0, 1, 0, "0: bad_alloc, 1: length_error"}},
+                                     [](const scenarios::Context& c) { return bad_size(c.get("which")); }});
 COROSIM_SCENARIO(scenarios::Scenario{"spin_forever", "hostile", "never yields to the loop", {},
                                      [](const scenarios::Context&) { return spin_forever(); }});
 COROSIM_SCENARIO(scenarios::Scenario{
