@@ -20,6 +20,7 @@ struct ExploreCli {
     std::string max_schedules = "100000";
     bool no_reduction = false;
     std::string db;
+    std::string python = "3.12";
 };
 
 int run_explore(const ExploreCli& opt) {
@@ -29,6 +30,7 @@ int run_explore(const ExploreCli& opt) {
     if (preemptions > 64) throw UsageError("--preemptions wants 0..64, got " + opt.preemptions);
     const std::uint64_t max_schedules = parse_u64("--max-schedules", opt.max_schedules, 1);
     checker::RunSpec base = checker::default_spec(scenario);
+    base.python = parse_python(opt.python);
     try {
         for (const auto& p : opt.params) scenario.apply(base.params, p);
     } catch (const std::invalid_argument& e) {
@@ -80,6 +82,7 @@ Command add_explore(CLI::App& app) {
     sub->add_option("--preemptions", opt->preemptions, "K: non-FIFO choices per schedule (default 2)");
     sub->add_option("--max-schedules", opt->max_schedules, "Stop after this many schedules (default 100000)");
     sub->add_flag("--no-reduction", opt->no_reduction, "Run every order, also of callbacks that commute");
+    sub->add_option("--python", opt->python, "CPython version to reproduce: 3.11, 3.12 (default) or 3.13");
     sub->add_option("--db", opt->db, "Store the first failing schedule (with its events) in this SQLite file");
     return {sub, [opt] { return run_explore(*opt); }};
 }

@@ -45,6 +45,7 @@ struct FuzzOptions {
     std::vector<std::string> shaping;  // campaign-shaping options given (refused with --resume)
     bool stop_at_first_failure = false;
     std::string corpus;  // the regression corpus directory, "" for none
+    std::string python = "3.12";
 };
 
 // SIGINT/SIGTERM: the first stops the campaign after the runs in flight (it commits and says how
@@ -122,6 +123,7 @@ checker::CampaignOptions campaign_options(const FuzzOptions& opt) {
     if (!opt.shard.empty()) std::tie(copt.shard_index, copt.shard_count) = parse_shard(opt.shard);
     copt.shrink = !opt.no_shrink;
     copt.stop_at_first_failure = opt.stop_at_first_failure;
+    copt.python = parse_python(opt.python);
     if (!opt.policies.empty()) {
         copt.policies.clear();
         for (const auto& p : opt.policies) {
@@ -332,6 +334,8 @@ Command add_fuzz(CLI::App& app) {
                   "Stop fuzzing a scenario at its first failure (the others go on)");
     sub->add_option("--timeout", opt->timeout, "Wall-clock limit per run, e.g. 20s (default): outcome hang");
     sub->add_option("--max-memory", opt->max_memory, "Address-space limit per run, e.g. 512M or 2G: outcome oom");
+    sub->add_option("--python", opt->python,
+                    "CPython version whose asyncio differences every run reproduces: 3.11, 3.12 (default) or 3.13");
     sub->add_option("--corpus", opt->corpus,
                     "Regression corpus directory: its failures re-run before any seed, new failures added");
     auto* resume = sub->add_option("--resume", opt->resume,
@@ -341,7 +345,7 @@ Command add_fuzz(CLI::App& app) {
                 opt->resuming = resume->count() > 0;
                 for (const char* name : {"--all", "--include-planted", "--scenario", "--runs", "--time", "--seed",
                                          "--record", "--policies", "--shard", "--no-shrink", "--timeout",
-                                         "--max-memory", "--stop-at-first-failure"}) {
+                                         "--max-memory", "--stop-at-first-failure", "--python"}) {
                     if (sub->count(name) > 0) opt->shaping.emplace_back(name);
                 }
                 return run_fuzz(*opt);

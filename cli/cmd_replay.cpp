@@ -58,7 +58,11 @@ int run_replay(const ReplayOptions& opt) {
     }
     if (!opt.trace.empty()) std::cout << report.trace_text;
     const std::string what = "run " + std::to_string(id) + " (" + stored->spec.scenario + " seed=" +
-                             std::to_string(stored->spec.seed) + " policy=" + terminal_text(stored->spec.policy) + ")";
+                             std::to_string(stored->spec.seed) + " policy=" + terminal_text(stored->spec.policy) +
+                             (stored->spec.python != PythonVersion::k3_12
+                                  ? std::string(" python=") + python_version_name(stored->spec.python)
+                                  : std::string()) +
+                             ")";
     if (report.crashed) {
         std::cout << "reproduced " << what << ": the run ends with " << report.ended << " again ("
                   << terminal_text(checker::message_headline(report.why)) << ")" << terminal_backtrace(report.why, "")

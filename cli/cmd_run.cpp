@@ -35,6 +35,7 @@ struct RunOptions {
     std::string max_steps = "5000000";
     std::string timeout = "60s";
     std::string max_memory;
+    std::string python = "3.12";
 };
 
 std::vector<std::uint32_t> parse_choices(const std::string& text) {
@@ -60,6 +61,7 @@ int run_run(const RunOptions& opt) {
     spec.scenario = scenario.name;
     spec.seed = parse_u64("--seed", opt.seed);
     spec.max_steps = parse_u64("--max-steps", opt.max_steps, 1);
+    spec.python = parse_python(opt.python);
     checker::ChildLimits limits;
     limits.timeout = parse_duration("--timeout", opt.timeout);
     if (!opt.max_memory.empty()) limits.max_memory_mb = parse_megabytes("--max-memory", opt.max_memory);
@@ -140,6 +142,7 @@ int run_run(const RunOptions& opt) {
         nlohmann::ordered_json out{{"scenario", scenario.name},
                                    {"seed", spec.seed},
                                    {"policy", spec.policy},
+                                   {"python", python_version_name(spec.python)},
                                    {"params", spec.params},
                                    {"outcome", result.outcome},
                                    {"message", result.message},
@@ -161,8 +164,9 @@ int run_run(const RunOptions& opt) {
         std::ostream& os = opt.trace.empty() ? std::cout : std::cerr;
         const bool colour = colour_on(opt.trace.empty() ? STDOUT_FILENO : STDERR_FILENO);
         const bool passed = result.outcome == "pass";
-        os << paint(result.outcome, passed ? "32" : "1;31", colour) << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy
-           << " steps=" << result.steps << " vtime_ns=" << result.vtime << " hash=" << hash;
+        os << paint(result.outcome, passed ? "32" : "1;31", colour) << " " << scenario.name << " seed=" << spec.seed << " policy=" << spec.policy;
+        if (spec.python != PythonVersion::k3_12) os << " python=" << python_version_name(spec.python);
+        os << " steps=" << result.steps << " vtime_ns=" << result.vtime << " hash=" << hash;
         if (run_id != 0) os << " run_id=" << run_id;
         if (!result.message.empty()) os << "\n  " << terminal_message(result.message, "  ");
         os << "\n";
@@ -185,6 +189,7 @@ Command add_run(CLI::App& app) {
     sub->add_option("scenario", opt->scenario, "Scenario name (see `corosim list`)")->required();
     sub->add_option("--seed", opt->seed, "Seed for the policy and the scenario");
     sub->add_option("--policy", opt->policy, "fifo | random | pct[:D] | replay");
+    sub->add_option("--python", opt->python, "CPython version whose asyncio differences to reproduce: 3.11, 3.12 (default) or 3.13");
     sub->add_option("--param", opt->params, "Set a parameter: --param key=value (repeatable)");
     sub->add_flag("--trace{summary}", opt->trace, "Print the trace: --trace (conformance view) or --trace=full");
     sub->add_option("--db", opt->db, "Store the run (with its events) in this SQLite file");

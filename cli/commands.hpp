@@ -58,6 +58,8 @@ std::uint64_t parse_u64(std::string_view flag, const std::string& text, std::uin
 std::pair<std::uint32_t, std::uint32_t> parse_shard(const std::string& text);
 /// A positive duration like 60s, 5m, 500ms, 1h (bare digits: seconds), at most a year.
 std::chrono::milliseconds parse_duration(std::string_view flag, const std::string& text);
+/// A `--python` value: 3.11, 3.12 or 3.13; UsageError otherwise.
+PythonVersion parse_python(const std::string& text);
 /// A positive size in MiB like 512M, 2G (bare digits: MiB).
 std::uint64_t parse_megabytes(std::string_view flag, const std::string& text);
 

@@ -88,6 +88,11 @@ std::chrono::milliseconds parse_duration(std::string_view flag, const std::strin
     return std::chrono::milliseconds(static_cast<std::int64_t>(n * scale));
 }
 
+PythonVersion parse_python(const std::string& text) {
+    if (const std::optional<PythonVersion> v = parse_python_version(text)) return *v;
+    throw UsageError("--python wants 3.11, 3.12 or 3.13, got '" + text + "'");
+}
+
 std::uint64_t parse_megabytes(std::string_view flag, const std::string& text) {
     std::uint64_t n = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);

@@ -148,6 +148,7 @@ RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions
     RunSpec spec;
     spec.scenario = scenario.name;
     spec.seed = options.seed_base + index;
+    spec.python = options.python;
     spec.policy = scenario.fifo_only ? "fifo" : options.policies[index % options.policies.size()];
     spec.params =
         scenario.fifo_only ? scenario.defaults() : draw_params(scenario, spec.seed, index, options.policies.size());

@@ -46,6 +46,8 @@ std::string campaign_options_json(const CampaignOptions& o) {
               {"max_memory_mb", o.max_memory_mb},
               {"stop_at_first_failure", o.stop_at_first_failure}};
     if (o.time_budget) j["time_budget_ms"] = o.time_budget->count();
+    // Only a non-default version is written, so a 3.12 campaign's row reads as before.
+    if (o.python != PythonVersion::k3_12) j["python"] = python_version_name(o.python);
     return j.dump();
 }
 
@@ -70,6 +72,11 @@ CampaignOptions parse_campaign_options(const std::string& text, const scenarios:
     o.run_timeout = std::chrono::milliseconds(field<std::int64_t>(j, "run_timeout_ms"));
     o.max_memory_mb = field<std::uint64_t>(j, "max_memory_mb");
     if (j.contains("stop_at_first_failure")) o.stop_at_first_failure = field<bool>(j, "stop_at_first_failure");
+    if (j.contains("python")) {
+        const std::optional<PythonVersion> v = parse_python_version(field<std::string>(j, "python"));
+        if (!v) throw std::invalid_argument("stored campaign option 'python' is malformed");
+        o.python = *v;
+    }
     if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(field<std::int64_t>(j, "time_budget_ms"));
     if (o.scenarios.empty() || o.policies.empty() || o.shard_count == 0 || o.shard_index >= o.shard_count ||
         o.run_timeout.count() <= 0) {

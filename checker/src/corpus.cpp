@@ -61,6 +61,10 @@ CorpusEntry parse_entry(const std::string& path, const scenarios::Registry& regi
             entry.spec.seed = parse_number<std::uint64_t>(value, "seed");
         } else if (key == "policy") {
             entry.spec.policy = value;
+        } else if (key == "python") {
+            const std::optional<PythonVersion> v = parse_python_version(value);
+            if (!v) throw std::invalid_argument("python wants 3.11, 3.12 or 3.13, got '" + value + "'");
+            entry.spec.python = *v;
         } else if (key == "param") {
             const auto eq = value.find('=');
             if (eq == std::string::npos) throw std::invalid_argument("param wants NAME=VALUE, got '" + value + "'");
@@ -136,6 +140,7 @@ std::string corpus_entry_text(const CorpusEntry& entry) {
     out += "signature: " + signature + "\n";
     out += "seed: " + std::to_string(entry.spec.seed) + "\n";
     out += "policy: " + entry.spec.policy + "\n";
+    if (entry.spec.python != PythonVersion::k3_12) out += std::string("python: ") + python_version_name(entry.spec.python) + "\n";
     for (const auto& [name, value] : entry.spec.params) out += "param: " + name + "=" + std::to_string(value) + "\n";
     if (entry.spec.policy != "fifo") out += "choices: " + choices_arg(entry.spec.choices) + "\n";
     return out;

@@ -14,6 +14,7 @@ ExploreResult explore(const scenarios::Scenario& scenario, const RunSpec& base, 
         LoopOptions loop;
         loop.policy = policy.get();
         loop.trace_level = TraceLevel::kOff;
+        loop.compat = Compat::for_version(base.python);
         loop.max_steps = scenario.max_steps != 0 ? std::min(scenario.max_steps, base.max_steps) : base.max_steps;
         scenarios::Context ctx{base.params, base.seed};
         RunResult run_result = run([&scenario, &ctx] { return scenario.make(ctx); }, loop);

@@ -114,6 +114,7 @@ void encode_item(std::string& out, std::uint64_t id, std::uint32_t scenario, con
     put<std::uint8_t>(out, static_cast<std::uint8_t>((item.keep_events ? 1 : 0) | (item.check_determinism ? 2 : 0)));
     put<std::uint64_t>(out, item.spec.max_steps);
     put<std::uint64_t>(out, item.spec.seed);
+    put<std::uint8_t>(out, static_cast<std::uint8_t>(item.spec.python));
     put_str(out, item.spec.policy);
     put<std::uint32_t>(out, static_cast<std::uint32_t>(item.spec.params.size()));
     for (const auto& [name, value] : item.spec.params) {
@@ -136,6 +137,7 @@ std::uint64_t decode_item(In& in, const std::vector<const scenarios::Scenario*>&
     spec.level = item.keep_events ? TraceLevel::kFull : TraceLevel::kOff;
     spec.max_steps = in.get<std::uint64_t>();
     spec.seed = in.get<std::uint64_t>();
+    spec.python = static_cast<PythonVersion>(in.get<std::uint8_t>());
     spec.policy = in.str();
     spec.params.clear();
     for (auto n = in.get<std::uint32_t>(); n > 0; --n) {

@@ -65,6 +65,8 @@ std::string repro_command(const RunSpec& spec, std::string_view program) {
     const bool replayed = spec.policy == "replay" || spec.policy.starts_with("replay+");
     std::string out = shell_quote(program) + " run " + shell_quote(spec.scenario) + " --seed " + std::to_string(spec.seed);
     if (spec.policy != "replay") out += " --policy " + shell_quote(spec.policy);
+    // 3.12 is the default, so a 3.12 run's line is the same as before --python existed.
+    if (spec.python != PythonVersion::k3_12) out += std::string(" --python ") + python_version_name(spec.python);
     for (const auto& [name, value] : spec.params) out += " --param " + shell_quote(name + "=" + std::to_string(value));
     if (replayed) out += " --choices " + choices_arg(spec.choices);
     return out;

@@ -27,6 +27,7 @@ RunResult run_spec(const scenarios::Scenario& scenario, const RunSpec& spec) {
     LoopOptions options;
     options.policy = policy.get();
     options.trace_level = spec.level;
+    options.compat = Compat::for_version(spec.python);
     options.max_steps = scenario.max_steps != 0 ? std::min(scenario.max_steps, spec.max_steps) : spec.max_steps;
     scenarios::Context ctx{spec.params, spec.seed};
     RunResult result = run([&scenario, &ctx] { return scenario.make(ctx); }, options);

@@ -22,7 +22,7 @@ namespace corosim::checker {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr int kBusyTimeout = 60'000;  // ms a writer waits for another
 
 constexpr const char* kSchema = R"sql(
@@ -48,7 +48,8 @@ CREATE TABLE runs(
   trace_hash TEXT NOT NULL,
   parent INTEGER REFERENCES runs(id),
   harness_version TEXT NOT NULL,
-  has_events INTEGER NOT NULL);
+  has_events INTEGER NOT NULL,
+  python TEXT NOT NULL DEFAULT '3.12');
 CREATE INDEX runs_scenario ON runs(scenario, outcome);
 CREATE TABLE events(
   run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -173,6 +174,7 @@ std::string now_utc() {
 struct Store::Impl {
     sqlite3* db = nullptr;
     std::string path;
+    int version = kSchemaVersion;  // a read-only version-2 store has no runs.python: 3.12
 
     void exec(const char* sql) {
         refuse_inherited(db);
@@ -268,6 +270,7 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
             const std::string verdict = check.text(0);
             if (verdict != "ok") throw StoreError("store '" + path + "' is damaged (quick_check: " + verdict + ")");
         }
+        impl_->version = static_cast<int>(v);
         if (read_only) return;
         if (v == 1) {
             // Version 2 keeps each fuzz campaign's options and progress (fuzz --resume).
@@ -278,6 +281,16 @@ Store::Store(const std::string& path, Mode mode) : impl_(std::make_unique<Impl>(
                 impl_->exec("PRAGMA user_version=2");
             }
             impl_->exec("COMMIT");
+        }
+        if (v <= 2) {
+            // Version 3 records each run's Python version (--python); older runs were 3.12's.
+            impl_->exec("BEGIN IMMEDIATE");
+            if (scalar("PRAGMA user_version") == 2) {
+                impl_->exec("ALTER TABLE runs ADD COLUMN python TEXT NOT NULL DEFAULT '3.12'");
+                impl_->exec("PRAGMA user_version=3");
+            }
+            impl_->exec("COMMIT");
+            impl_->version = kSchemaVersion;
         }
         // Foreign keys are declared for readers and tools; the store writes consistent ids by
         // construction, and enforcing them costs a lookup per event row.
@@ -401,7 +414,8 @@ std::int64_t Store::add_run(std::int64_t campaign, const RunSpec& spec, const Ru
 std::int64_t Store::add_report(std::int64_t campaign, const RunSpec& spec, const RunReport& report, std::int64_t parent) {
     Stmt s(impl_->db,
            "INSERT INTO runs(campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
-           "trace_hash, parent, harness_version, has_events) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "trace_hash, parent, harness_version, has_events, python) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(15, std::string(python_version_name(spec.python)));
     s.bind(1, campaign)
         .bind(2, spec.scenario)
         .bind(3, scenarios::params_json(spec.params))
@@ -439,6 +453,10 @@ namespace {
 constexpr const char* kRunColumns =
     "id, campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, trace_hash, "
     "coalesce(parent, 0), harness_version, has_events";
+// The runs.python column, or 3.12 for a store from before it (read-only, so not migrated).
+std::string run_columns(int version) {
+    return std::string(kRunColumns) + (version >= 3 ? ", python" : ", '3.12'");
+}
 
 StoredRun read_run(const Stmt& s) {
     StoredRun r;
@@ -461,12 +479,16 @@ StoredRun read_run(const Stmt& s) {
     r.parent = s.i64(12);
     r.harness_version = s.text(13);
     r.has_events = s.i64(14) != 0;
+    const std::string python = s.text(15);
+    const std::optional<PythonVersion> v = parse_python_version(python);
+    if (!v) throw StoreError("store: run " + std::to_string(r.id) + ": unknown Python version '" + python + "'");
+    r.spec.python = *v;
     return r;
 }
 }  // namespace
 
 std::optional<StoredRun> Store::run(std::int64_t id) {
-    Stmt s(impl_->db, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE id=?").c_str());
+    Stmt s(impl_->db, ("SELECT " + run_columns(impl_->version) + " FROM runs WHERE id=?").c_str());
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     return read_run(s);
@@ -503,7 +525,11 @@ std::vector<ScenarioSummary> Store::summary(std::int64_t campaign) {
 }
 
 std::pair<std::int64_t, std::int64_t> Store::merge_from(const std::string& path) {
-    { Store check(path, Mode::kReadOnly); }  // validates the schema and refuses foreign or damaged files
+    int src_version = 0;
+    {
+        Store check(path, Mode::kReadOnly);  // validates the schema and refuses foreign or damaged files
+        src_version = check.impl_->version;
+    }
     Stmt attach(impl_->db, "ATTACH DATABASE ? AS src");
     attach.bind(1, path);
     attach.step();
@@ -524,20 +550,23 @@ std::pair<std::int64_t, std::int64_t> Store::merge_from(const std::string& path)
         }
         std::map<std::int64_t, std::int64_t> runs;
         Stmt src(impl_->db,
-                 "SELECT id, campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
-                 "trace_hash, parent, harness_version, has_events FROM src.runs ORDER BY id");
+                 (std::string("SELECT id, campaign, scenario, params, policy, seed, choices, outcome, message, steps, "
+                              "vtime_ns, trace_hash, parent, harness_version, has_events, ") +
+                  (src_version >= 3 ? "python" : "'3.12'") + " FROM src.runs ORDER BY id")
+                     .c_str());
         Stmt find(impl_->db,
-                  "SELECT id FROM runs WHERE scenario=? AND params=? AND policy=? AND seed=? AND choices=? AND trace_hash=?");
+                  "SELECT id FROM runs WHERE scenario=? AND params=? AND policy=? AND seed=? AND choices=? AND trace_hash=? "
+                  "AND python=?");
         Stmt ins(impl_->db,
                  "INSERT INTO runs(campaign, scenario, params, policy, seed, choices, outcome, message, steps, vtime_ns, "
-                 "trace_hash, parent, harness_version, has_events) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                 "trace_hash, parent, harness_version, has_events, python) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         Stmt events(impl_->db,
                     "INSERT INTO events(run, seq, vtime_ns, task, kind, a, b, name, text) "
                     "SELECT ?, seq, vtime_ns, task, kind, a, b, name, text FROM src.events WHERE run=?");
         Stmt violations(impl_->db, "INSERT INTO violations(run, message) SELECT ?, message FROM src.violations WHERE run=?");
         while (src.step()) {
             find.bind(1, src.text(2)).bind(2, src.text(3)).bind(3, src.text(4)).bind(4, src.i64(5)).blob(5, src.bytes(6));
-            find.bind(6, src.text(11));
+            find.bind(6, src.text(11)).bind(7, src.text(15));
             const bool exists = find.step();
             const std::int64_t existing = exists ? find.i64(0) : 0;
             find.reset();
@@ -549,6 +578,7 @@ std::pair<std::int64_t, std::int64_t> Store::merge_from(const std::string& path)
             ins.bind(1, campaigns[src.i64(1)]).bind(2, src.text(2)).bind(3, src.text(3)).bind(4, src.text(4));
             ins.bind(5, src.i64(5)).blob(6, src.bytes(6)).bind(7, src.text(7)).bind(8, src.text(8)).bind(9, src.i64(9));
             ins.bind(10, src.i64(10)).bind(11, src.text(11)).bind(13, src.text(13)).bind(14, src.i64(14));
+            ins.bind(15, src.text(15));
             if (auto it = runs.find(src.i64(12)); it != runs.end()) ins.bind(12, it->second);
             ins.step();
             ins.reset();
@@ -573,7 +603,7 @@ std::pair<std::int64_t, std::int64_t> Store::merge_from(const std::string& path)
 }
 
 std::vector<StoredRun> Store::failures(std::int64_t campaign) {
-    Stmt s(impl_->db, (std::string("SELECT ") + kRunColumns +
+    Stmt s(impl_->db, ("SELECT " + run_columns(impl_->version) +
                        " FROM runs WHERE outcome != 'pass' AND (?1 = 0 OR campaign = ?1) ORDER BY id")
                           .c_str());
     s.bind(1, campaign);

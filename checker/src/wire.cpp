@@ -90,6 +90,7 @@ void encode_spec(const RunSpec& spec, std::string& out) {
     put_u64(out, spec.seed);
     put_u64(out, spec.choices.size());
     for (std::uint32_t c : spec.choices) put_u64(out, c);
+    put_u64(out, static_cast<std::uint64_t>(spec.python));
 }
 
 RunSpec decode_spec(std::string_view bytes, std::size_t& pos) {
@@ -102,6 +103,9 @@ RunSpec decode_spec(std::string_view bytes, std::size_t& pos) {
     const std::uint64_t n = in.u64();
     if (n > bytes.size()) throw std::runtime_error("malformed spec");
     for (std::uint64_t i = 0; i < n; ++i) spec.choices.push_back(static_cast<std::uint32_t>(in.u64()));
+    const std::uint64_t python = in.u64();
+    if (python > static_cast<std::uint64_t>(PythonVersion::k3_13)) throw std::runtime_error("malformed spec");
+    spec.python = static_cast<PythonVersion>(python);
     pos = in.pos();
     return spec;
 }

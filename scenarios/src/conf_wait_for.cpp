@@ -1,6 +1,7 @@
 // conf_wait_for.cpp: conformance twins (see tests/conformance/programs) of the wait_for
 // programs with a timeout <= 0 (SEMANTICS C7): the awaitable is cancelled unless done, a
-// coroutine first becoming a task that never starts; each must print CPython 3.12's trace.
+// coroutine first becoming a task that never starts; and of wait_for_versions, a positive
+// timeout where 3.11 differs. Each must print its CPython golden under each --python.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -141,9 +142,79 @@ Coro<void> wait_for_nonpositive_futures_main() {
     co_await tk;
 }
 
+// ---- wait_for_versions ----
+
+Coro<std::string> wv_quick(std::string tag) {
+    co_await sleep(0);
+    co_return tag;
+}
+
+Coro<void> wv_slow_finally(std::string tag) {
+    trace("slow.finally", {{"tag", tag}});
+    co_return;
+}
+
+Coro<void> wv_sleep10() { co_await sleep(seconds(10)); }
+
+Coro<void> wv_slow(std::string tag) {
+    co_await try_finally(wv_sleep10(), &wv_slow_finally, tag);
+}
+
+Coro<void> wv_fails() {
+    co_await sleep(0);
+    throw ValueError("bad");
+}
+
+Coro<void> wv_waiter() {
+    try {
+        co_await wait_for(wv_slow("outer"), seconds(5));
+    } catch (const CancelledError&) {
+        trace("waiter.cancelled", {{"exc", chain(std::current_exception())}});
+        throw;
+    }
+}
+
+Coro<void> wait_for_versions_main() {
+    Task<void> tk = create_task(np_ticker(14));
+    co_await sleep(0);
+    Task<std::string> t = create_task(wv_quick("task"));
+    {
+        std::string v = co_await wait_for(t, seconds(1));
+        trace("task.value", {{"value", v}});
+    }
+    {
+        std::string v = co_await wait_for(wv_quick("coro"), seconds(1));
+        trace("coro.value", {{"value", v}});
+    }
+    Future<std::string> fut;
+    try {
+        co_await wait_for(fut, millis(500));
+    } catch (const TimeoutError&) {
+        trace("future.timeout", {{"exc", chain(std::current_exception())}, {"cancelled", fut.cancelled()}});
+    }
+    try {
+        co_await wait_for(wv_fails(), seconds(1));
+    } catch (const ValueError&) {
+        trace("fails", {{"exc", chain(std::current_exception())}});
+    }
+    Task<void> w = create_task(wv_waiter());
+    co_await sleep(0);
+    w.cancel();
+    try {
+        co_await w;
+    } catch (const CancelledError&) {
+        trace("w.cancelled", {{"name", w.name()}});
+    }
+    co_await tk;
+    trace("done");
+}
+
 }  // namespace
 
 void register_conf_wait_for(Registry& reg) {
+    reg.add({"wait_for_versions", "timeouts",
+             "wait_for(aw, t > 0) where 3.11's task-and-waiter version differs from 3.12's timeout context", {},
+             [](const Context&) { return wait_for_versions_main(); }});
     reg.add({"wait_for_nonpositive", "timeouts",
              "wait_for(coro, t <= 0): a task that never starts, TimeoutError, Task-N numbers consumed", {},
              [](const Context&) { return wait_for_nonpositive_main(); }});

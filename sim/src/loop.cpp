@@ -24,6 +24,13 @@ std::string handle_repr(bool timer, Nanos when, const std::string& name) {
     if (!timer) return "<Handle " + name + ">";
     return "<TimerHandle when=" + py_float_repr(static_cast<double>(when) / 1e9) + " " + name + ">";
 }
+
+// `bad(1)` as 3.13 formats a callback outside debug mode: `bad()` (format_helpers.py
+// _format_args_and_kwargs returns '()' unless debug).
+std::string without_args(const std::string& name) {
+    const std::size_t open = name.find('(');
+    return open == std::string::npos ? name : name.substr(0, open) + "()";
+}
 }  // namespace
 
 Loop* Loop::current() noexcept { return t_running; }
@@ -163,6 +170,7 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
                 self.raise_fatal(exc);
                 return;
             }
+            if (self.options_.compat.handle_repr_hides_args && !self.debug_) name = without_args(name);
             ContextValue handle = ContextValue::object(handle_repr(timer, when, name));
             self.call_exception_handler({"Exception in callback " + name, exc, {{"handle", std::move(handle)}}});
         }

@@ -132,6 +132,40 @@ Coro<void> cancel_and_wait(FutureBase* fut) {
     fut->remove_callbacks_for(w);
 }
 
+Coro<bool> wait_for_311(FutureBase* fut, Duration delay) {
+    Loop& loop = running_loop();
+    Future<void> waiter;
+    FutureState<void>* w = waiter.state();
+    // timeout_handle = loop.call_later(timeout, _release_waiter, waiter)
+    w->add_ref();
+    Handle timeout_handle = loop.add_timer(loop.time() + delay, {&release_waiter_cb, w, nullptr});
+    // fut.add_done_callback(functools.partial(_release_waiter, waiter))
+    w->add_ref();
+    fut->add_callback({&release_waiter_cb, w, nullptr});
+    struct CancelTimer {  // finally: timeout_handle.cancel()
+        Handle& h;
+        ~CancelTimer() { h.cancel(); }
+    } const cancel_timer{timeout_handle};
+    std::exception_ptr cancelled;  // co_await is not allowed inside a handler
+    try {
+        co_await waiter;
+    } catch (const CancelledError&) {
+        if (fut->done()) co_return false;  // return fut.result()
+        cancelled = std::current_exception();
+    }
+    if (cancelled) {
+        fut->remove_callbacks_for(w);
+        // "We must ensure that the task is not running after wait_for() returns" (bpo-32751).
+        const std::exception_ptr exc = cancelled;
+        co_await cancel_and_wait(fut);
+        std::rethrow_exception(exc);
+    }
+    if (fut->done()) co_return false;
+    fut->remove_callbacks_for(w);
+    co_await cancel_and_wait(fut);
+    co_return true;
+}
+
 void raise_timeout_from(std::exception_ptr exc) {
     TimeoutError converted;
     converted.cause = exc;

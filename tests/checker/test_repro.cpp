@@ -65,6 +65,16 @@ TEST(Repro, RunLineNamesTheProgramSeedPolicyAndEveryParameter) {
     EXPECT_EQ(replay_command("out dir/traces.db", 42, "my_sim"), "my_sim replay --db 'out dir/traces.db' --run 42");
 }
 
+TEST(Repro, RunLineNamesAPythonVersionOtherThanTheDefault) {
+    RunSpec spec = conn_pool_spec();
+    spec.python = PythonVersion::k3_11;
+    EXPECT_EQ(repro_command(spec, "my_sim"), "my_sim run conn_pool --seed 7 --policy random --python 3.11 --param clients=2");
+    spec.python = PythonVersion::k3_13;
+    spec.policy = "replay";
+    spec.choices = {1};
+    EXPECT_EQ(repro_command(spec, "my_sim"), "my_sim run conn_pool --seed 7 --python 3.13 --param clients=2 --choices 1");
+}
+
 TEST(Repro, GoogleTestAndRapidCheckPrintARunSpecAsItsReproLine) {
     const std::string line = repro_command(conn_pool_spec());
     EXPECT_EQ(::testing::PrintToString(conn_pool_spec()), line);

@@ -65,6 +65,33 @@ TEST(Store, RunsAndEventsRoundTripAndReplayReproduces) {
     EXPECT_TRUE(rep.compared_events);
 }
 
+TEST(Store, APythonVersionIsPartOfTheStoredRunAndItsReplay) {
+    TempDb db;
+    const auto& s = *scenarios::builtin_registry().find("wait_for");
+    RunSpec spec = default_spec(s, "fifo", 0);
+    spec.level = TraceLevel::kFull;
+    spec.python = PythonVersion::k3_11;  // wait_for runs each coroutine in its own task
+    const RunResult r = run_spec(s, spec);
+    ASSERT_EQ(r.outcome, Outcome::kPass) << r.message;
+    std::int64_t id = 0;
+    {
+        Store store(db.path());
+        const auto campaign = store.begin_campaign("test");
+        store.begin();
+        id = store.add_run(campaign, spec, r, true);
+        store.commit();
+    }
+    Store store(db.path(), Store::kReadOnly);
+    auto stored = store.run(id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->spec.python, PythonVersion::k3_11);
+    const auto events = store.events(id);
+    EXPECT_TRUE(replay(s, *stored, events).reproduced);
+    // The same run as 3.12 is another run: its trace differs.
+    stored->spec.python = PythonVersion::k3_12;
+    EXPECT_FALSE(replay(s, *stored, events).reproduced);
+}
+
 TEST(Store, ReplayReportsTheFirstDivergence) {
     TempDb db;
     const auto& s = *scenarios::builtin_registry().find("racy_counter");

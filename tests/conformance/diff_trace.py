@@ -2,10 +2,11 @@
 """Compare corosim's conformance trace of one program with its golden.
 
 Usage:
-    diff_trace.py --corosim BIN --program NAME
+    diff_trace.py --corosim BIN --program NAME [--python 3.11|3.12|3.13]
 
-Runs ``BIN run NAME --policy fifo --trace``, and compares its stdout with
-goldens/NAME.trace line by line.  Exit 0 if identical; 1 (printing a unified
+Runs ``BIN run NAME --policy fifo --trace`` (with ``--python V`` when given),
+and compares its stdout with the golden line by line: goldens/V/NAME.trace
+where that version has its own, else goldens/NAME.trace (CPython 3.12's).  Exit 0 if identical; 1 (printing a unified
 diff) if they differ, or (printing its stderr) if corosim exits nonzero.
 Runs under any python3 >= 3.9 (ctest uses the system one).
 """
@@ -26,11 +27,17 @@ def main(argv=None):
     ap.add_argument("--program", required=True, help="scenario name, e.g. ping_pong")
     ap.add_argument("--goldens", default=GOLDENS_DIR,
                     help="goldens directory (default: %(default)s)")
+    ap.add_argument("--python", default=None, choices=["3.11", "3.12", "3.13"],
+                    help="the CPython version to reproduce (default: corosim's, 3.12)")
     ap.add_argument("--timeout", type=float, default=120.0,
                     help="seconds before corosim is killed (default 120)")
     args = ap.parse_args(argv)
 
     golden_path = os.path.join(args.goldens, args.program + ".trace")
+    if args.python and args.python != "3.12":
+        own = os.path.join(args.goldens, args.python, args.program + ".trace")
+        if os.path.exists(own):
+            golden_path = own
     try:
         with open(golden_path, "r", encoding="utf-8") as f:
             golden = f.read().splitlines()
@@ -39,6 +46,8 @@ def main(argv=None):
         return 1
 
     cmd = [args.corosim, "run", args.program, "--policy", "fifo", "--trace"]
+    if args.python:
+        cmd += ["--python", args.python]
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=args.timeout)
@@ -58,12 +67,12 @@ def main(argv=None):
     actual = proc.stdout.decode("utf-8", "replace").splitlines()
 
     if actual == golden:
-        print("ok: %s matches goldens/%s.trace (%d lines)"
-              % (args.program, args.program, len(golden)))
+        print("ok: %s matches %s (%d lines)"
+              % (args.program, os.path.relpath(golden_path, HERE), len(golden)))
         return 0
     for line in difflib.unified_diff(golden, actual,
-                                     "goldens/%s.trace" % args.program,
-                                     "corosim run %s --policy fifo --trace" % args.program,
+                                     os.path.relpath(golden_path, HERE),
+                                     " ".join(["corosim"] + cmd[1:]),
                                      lineterm=""):
         print(line)
     return 1

@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Regenerate (or check) the conformance goldens with CPython 3.12.
+"""Regenerate (or check) the conformance goldens with CPython 3.11, 3.12 and 3.13.
 
 Every programs/NAME.py is run with its DEFAULTS under the reference
-interpreter through refloop.py, and its trace is written to
-goldens/NAME.trace.
+interpreters through refloop.py.  CPython 3.12's trace is goldens/NAME.trace;
+3.11's and 3.13's are goldens/3.11/NAME.trace and goldens/3.13/NAME.trace,
+kept only where they differ from 3.12's (corosim's `--python 3.11` must print
+the version's own golden if there is one, else the 3.12 one).
 
 Usage:
-    regen.py [--check] [--python PATH]
+    regen.py [--check] [--python PATH] [--version 3.11|3.12|3.13 ...]
 
-The interpreter is --python, else $COROSIM_REF_PYTHON, else
-/root/.pyenv/versions/3.12.1/bin/python3.  With --check nothing is written:
-exit 0 if every golden matches, 1 (with a unified diff) if any differs or is
-missing or stale.  Exit 77 (ctest's "skipped") if the interpreter is missing
-or is not CPython 3.12.  Runs under any python3 >= 3.9.
+The interpreters are pyenv's /root/.pyenv/versions/{3.11.7,3.12.1,3.13.0};
+3.12's can be overridden with --python or $COROSIM_REF_PYTHON, and any with
+$COROSIM_REF_PYTHON_3_11 / _3_12 / _3_13.  A version whose interpreter is
+missing is skipped (with a note), but never 3.12 silently: without it the
+exit is 77 (ctest's "skipped").  With --check nothing is written: exit 0 if
+every golden matches, 1 (with a unified diff) if any differs or is missing or
+stale.  Runs under any python3 >= 3.9.
 """
 
 import argparse
@@ -26,6 +30,13 @@ PROGRAMS_DIR = os.path.join(HERE, "programs")
 GOLDENS_DIR = os.path.join(HERE, "goldens")
 REFLOOP = os.path.join(HERE, "refloop.py")
 DEFAULT_PYTHON = "/root/.pyenv/versions/3.12.1/bin/python3"
+# The interpreter that makes each version's goldens.
+VERSION_PYTHONS = {
+    "3.11": "/root/.pyenv/versions/3.11.7/bin/python3",
+    "3.12": DEFAULT_PYTHON,
+    "3.13": "/root/.pyenv/versions/3.13.0/bin/python3",
+}
+BASE = "3.12"  # its goldens are goldens/NAME.trace; the others' only where they differ
 SKIP = 77
 
 
@@ -83,62 +94,125 @@ def read(path):
         return f.read()
 
 
+def golden_path(version, name):
+    if version == BASE:
+        return os.path.join(GOLDENS_DIR, name + ".trace")
+    return os.path.join(GOLDENS_DIR, version, name + ".trace")
+
+
+def rel(path):
+    return os.path.relpath(path, HERE)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
+def interpreter_for(version, override):
+    if version == BASE and override:
+        return override
+    env = "COROSIM_REF_PYTHON_" + version.replace(".", "_")
+    if os.environ.get(env):
+        return os.environ[env]
+    if version == BASE and os.environ.get("COROSIM_REF_PYTHON"):
+        return os.environ["COROSIM_REF_PYTHON"]
+    return VERSION_PYTHONS[version]
+
+
+def check_interpreter(version, python):
+    """The full version of `python` if it is CPython `version`, else None (with a note)."""
+    found = interpreter_version(python)
+    if found is None:
+        print("skipped: CPython %s not found at %s" % (version, python))
+        return None
+    impl, _, ver = found.partition(" ")
+    if impl != "CPython" or not ver.startswith(version + "."):
+        print("skipped: CPython %s not found at %s (it is %s)" % (version, python, found))
+        return None
+    return ver
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true",
                     help="compare with the committed goldens instead of writing")
     ap.add_argument("--python", default=None,
-                    help="reference interpreter (default $COROSIM_REF_PYTHON or %s)"
+                    help="3.12 reference interpreter (default $COROSIM_REF_PYTHON or %s)"
                          % DEFAULT_PYTHON)
+    ap.add_argument("--version", action="append", choices=sorted(VERSION_PYTHONS),
+                    help="only this version (repeatable; default all)")
     args = ap.parse_args(argv)
-    python = args.python or os.environ.get("COROSIM_REF_PYTHON") or DEFAULT_PYTHON
+    versions = args.version or sorted(VERSION_PYTHONS)
 
-    version = interpreter_version(python)
-    if version is None:
-        print("skipped: CPython 3.12 not found at %s" % python)
-        return SKIP
-    impl, _, ver = version.partition(" ")
-    if impl != "CPython" or not ver.startswith("3.12."):
-        print("skipped: CPython 3.12 not found at %s (it is %s)" % (python, version))
+    pythons = {}
+    for version in versions:
+        ver = check_interpreter(version, interpreter_for(version, args.python))
+        if ver is not None:
+            pythons[version] = (interpreter_for(version, args.python), ver)
+    if BASE in versions and BASE not in pythons:
+        return SKIP  # the other versions' goldens are kept relative to 3.12's
+    if not pythons:
         return SKIP
 
     names = programs()
     failed = False
-    for name in names:
-        text = run_program(python, name)
-        if text is None:
-            failed = True
-            continue
-        golden = os.path.join(GOLDENS_DIR, name + ".trace")
-        if args.check:
-            old = read(golden) if os.path.exists(golden) else ""
-            if old != text:
+    base_traces = {}
+    # 3.12 first: the others are compared with (or kept only where they differ from) it.
+    for version in sorted(pythons, key=lambda v: (v != BASE, v)):
+        python, ver = pythons[version]
+        for name in names:
+            text = run_program(python, name)
+            if text is None:
                 failed = True
-                sys.stdout.writelines(difflib.unified_diff(
-                    old.splitlines(True), text.splitlines(True),
-                    "goldens/%s.trace" % name,
-                    "%s (CPython %s)" % (name, ver)))
-                if not old:
-                    print("regen: goldens/%s.trace is missing" % name)
-        else:
-            if not os.path.isdir(GOLDENS_DIR):
-                os.makedirs(GOLDENS_DIR)
-            with open(golden, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-            print("wrote goldens/%s.trace (%d lines)" % (name, text.count("\n")))
+                continue
+            path = golden_path(version, name)
+            if version == BASE:
+                base_traces[name] = text
+                base = None
+            else:
+                base = base_traces.get(name)
+                if base is None:
+                    base_path = golden_path(BASE, name)
+                    base = read(base_path) if os.path.exists(base_path) else None
+            # A version's own golden exists only where its trace differs from 3.12's.
+            wanted = None if base is not None and text == base else text
+            old = read(path) if os.path.exists(path) else None
+            if args.check:
+                expected = old if old is not None else (base if version != BASE else None)
+                if expected != text or (wanted is None and old is not None):
+                    failed = True
+                    sys.stdout.writelines(difflib.unified_diff(
+                        (expected or "").splitlines(True), text.splitlines(True),
+                        rel(path if old is not None or version == BASE else golden_path(BASE, name)),
+                        "%s (CPython %s)" % (name, ver)))
+                    if wanted is None and old is not None:
+                        print("regen: %s is the same as 3.12's: remove it" % rel(path))
+                    elif old is None and version == BASE:
+                        print("regen: %s is missing" % rel(path))
+            elif wanted is None:
+                if old is not None:
+                    os.remove(path)
+                    print("removed %s (same as 3.12's)" % rel(path))
+            elif old != wanted:
+                write(path, wanted)
+                print("wrote %s (%d lines)" % (rel(path), wanted.count("\n")))
 
-    stale = sorted(f[:-6] for f in os.listdir(GOLDENS_DIR)
-                   if f.endswith(".trace") and f[:-6] not in names) \
-        if os.path.isdir(GOLDENS_DIR) else []
-    for name in stale:
-        print("regen: goldens/%s.trace has no program (programs/%s.py)" % (name, name))
-        if args.check:
-            failed = True
+        stale = []
+        folder = os.path.dirname(golden_path(version, "x"))
+        if os.path.isdir(folder):
+            stale = sorted(f[:-6] for f in os.listdir(folder)
+                           if f.endswith(".trace") and f[:-6] not in names)
+        for name in stale:
+            print("regen: %s has no program (programs/%s.py)" % (rel(golden_path(version, name)), name))
+            if args.check:
+                failed = True
+        if args.check and not failed:
+            print("ok: %d programs match CPython %s" % (len(names), ver))
 
     if failed:
         return 1
-    if args.check:
-        print("ok: %d goldens match CPython %s" % (len(names), ver))
     return 0
 
 

@@ -1,18 +1,78 @@
 // compat.hpp: the CPython behaviours that differ between the versions corosim reproduces, one
-// named switch per difference (the version tags of SEMANTICS; docs/semantics.md). A run takes
-// them from LoopOptions::compat; the defaults are CPython 3.12's.
+// named switch per difference (the version tags of SEMANTICS; docs/semantics.md, "Python
+// versions"). A run takes them from LoopOptions::compat, usually as
+// Compat::for_version(PythonVersion::k3_11); the defaults are CPython 3.12's.
 #pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace corosim {
 
+/// The CPython versions whose asyncio corosim reproduces (3.12 is the default).
+enum class PythonVersion : std::uint8_t {
+    k3_11,  ///< CPython 3.11 (the goldens' 3.11.7)
+    k3_12,  ///< CPython 3.12 (3.12.1), the default
+    k3_13,  ///< CPython 3.13 (3.13.0)
+};
+
+/// "3.11", "3.12" or "3.13".
+constexpr const char* python_version_name(PythonVersion v) noexcept {
+    switch (v) {
+        case PythonVersion::k3_11: return "3.11";
+        case PythonVersion::k3_12: return "3.12";
+        case PythonVersion::k3_13: return "3.13";
+    }
+    return "3.12";
+}
+
+/// The version named "3.11", "3.12" or "3.13"; none for anything else.
+constexpr std::optional<PythonVersion> parse_python_version(std::string_view text) noexcept {
+    if (text == "3.11") return PythonVersion::k3_11;
+    if (text == "3.12") return PythonVersion::k3_12;
+    if (text == "3.13") return PythonVersion::k3_13;
+    return std::nullopt;
+}
+
 /// One switch per documented difference between CPython 3.11, 3.12 and 3.13.
 struct Compat {
-    /// F6: when an exception thrown into a running aclose() awaitable (the awaiting task was
-    /// cancelled while the generator's finally awaited) ends the generator, 3.11 and 3.12 leave
-    /// it marked running (ag_running_async; Objects/genobject.c async_gen_athrow_throw never
-    /// clears it on that path), so every later anext()/asend() raises RuntimeError('anext():
-    /// asynchronous generator is already running'). 3.13 clears it: StopAsyncIteration.
+    /// C7 (3.11): wait_for with a positive timeout wraps a coroutine in a new task
+    /// (ensure_future, so it consumes a Task-N number and its code runs in that task) and waits
+    /// for it through a waiter future released by the task's done callback or a call_later
+    /// timer; on the timeout it cancels the task and waits for it (_cancel_and_wait). 3.12 made
+    /// it `async with timeout(t): return await aw`, inline in the caller.
+    /// Source: 3.11 Lib/asyncio/tasks.py wait_for.
+    bool wait_for_wraps_in_task = false;
+
+    /// F6 (3.11, 3.12): when an exception thrown into a running aclose() awaitable (the
+    /// awaiting task was cancelled while the generator's finally awaited) ends the generator,
+    /// it stays marked running (ag_running_async; Objects/genobject.c async_gen_athrow_throw
+    /// never clears it on that path), so every later anext()/asend() raises RuntimeError
+    /// ('anext(): asynchronous generator is already running'). 3.13 clears it:
+    /// StopAsyncIteration.
     bool aclose_throw_keeps_running = true;
+
+    /// G6 (3.13): outside debug mode a callback's repr omits its arguments: "Exception in
+    /// callback bad()" and `<Handle bad()>` where 3.12 shows `bad(1)`.
+    /// Source: 3.13 Lib/asyncio/format_helpers.py _format_args_and_kwargs (debug=False).
+    bool handle_repr_hides_args = false;
+
+    /// D2 (3.13): TaskGroup.create_task closes the coroutine it refuses (not entered, finished,
+    /// shutting down), so it never warns "was never awaited"; 3.12 leaves it to be freed with
+    /// the RuntimeError's traceback, which warns. Source: 3.13 Lib/asyncio/taskgroups.py
+    /// create_task (coro.close()).
+    bool taskgroup_refusal_closes_coro = false;
+
+    /// The switches of CPython `v`.
+    static constexpr Compat for_version(PythonVersion v) noexcept {
+        Compat c;
+        c.wait_for_wraps_in_task = v == PythonVersion::k3_11;
+        c.aclose_throw_keeps_running = v != PythonVersion::k3_13;
+        c.handle_repr_hides_args = v == PythonVersion::k3_13;
+        c.taskgroup_refusal_closes_coro = v == PythonVersion::k3_13;
+        return c;
+    }
 };
 
 }  // namespace corosim

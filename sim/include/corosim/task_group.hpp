@@ -85,14 +85,19 @@ public:
     TaskGroup();
 
     /// Creates a child task (D2). RuntimeError when the group is not entered, finished or
-    /// shutting down; the refused coroutine then warns "never awaited" once the error is freed.
+    /// shutting down; the refused coroutine then warns "never awaited" once the error is freed
+    /// (3.13, Compat::taskgroup_refusal_closes_coro: it is closed, no warning).
     template <class T>
     Task<T> create_task(Coro<T> coro, std::string name = {}) {
         try {
             s_->check_can_create();
         } catch (RuntimeError& e) {
-            // CPython's traceback keeps the refused coroutine alive until the error is freed.
-            e.keepalive = std::make_shared<Coro<T>>(std::move(coro));
+            if (const Loop* l = Loop::current(); l != nullptr && l->compat().taskgroup_refusal_closes_coro) {
+                coro.close();
+            } else {
+                // CPython's traceback keeps the refused coroutine alive until the error is freed.
+                e.keepalive = std::make_shared<Coro<T>>(std::move(coro));
+            }
             throw;
         }
         Task<T> t = corosim::create_task(std::move(coro), std::move(name));

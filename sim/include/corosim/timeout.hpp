@@ -100,7 +100,26 @@ Coro<typename H::State::value_type> wait_for_expired(H fut) {
     }
 }
 
-/// wait_for on a Task or Future: `async with timeout(t): return await fut` (3.12+; C7).
+/// 3.11's wait_for for a positive timeout, up to taking fut's result: waits for `fut` or the
+/// timeout through a waiter future (released by fut's done callback or a timer); on the timeout
+/// cancels fut and waits until it has finished. Returns true when the timeout cancelled it (a
+/// cancelled outcome is then TimeoutError); if the caller is cancelled meanwhile, fut is
+/// cancelled and waited for too and the CancelledError propagates, unless fut was already done.
+Coro<bool> wait_for_311(FutureBase* fut, Duration delay);
+
+/// wait_for's result once wait_for_311 returned.
+template <class H>
+typename H::State::value_type wait_for_311_result(H& fut, bool timed_out) {
+    try {
+        return fut.result();
+    } catch (const CancelledError&) {
+        if (!timed_out) throw;
+        raise_timeout_from(std::current_exception());
+    }
+}
+
+/// wait_for on a Task or Future: `async with timeout(t): return await fut` (3.12+; C7), or
+/// 3.11's waiter (Compat::wait_for_wraps_in_task).
 template <class H>
 Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Duration> delay) {
     using T = typename H::State::value_type;
@@ -109,6 +128,13 @@ Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Duratio
             co_await wait_for_expired(std::move(fut));
         } else {
             co_return co_await wait_for_expired(std::move(fut));
+        }
+    } else if (delay && running_loop().compat().wait_for_wraps_in_task) {
+        const bool timed_out = co_await wait_for_311(fut.state(), *delay);
+        if constexpr (std::is_void_v<T>) {
+            wait_for_311_result(fut, timed_out);
+        } else {
+            co_return wait_for_311_result(fut, timed_out);
         }
     } else if constexpr (std::is_void_v<T>) {
         co_await async_with(timeout(delay), &await_handle_in<H>, std::move(fut));
@@ -119,12 +145,22 @@ Coro<typename H::State::value_type> wait_for_handle(H fut, std::optional<Duratio
 }  // namespace detail
 
 /// asyncio.wait_for (3.12): `async with timeout(t): return await aw`, so a coroutine runs
-/// inline in the caller's task (3.11 wrapped it in a new task). A timeout <= 0 instead wraps
-/// the coroutine in a new task (it consumes a Task-N number), which is cancelled before its
-/// first step: TimeoutError from its CancelledError, and the coroutine never runs (C7).
+/// inline in the caller's task (3.11, Compat::wait_for_wraps_in_task: in a new task). A timeout
+/// <= 0 instead wraps the coroutine in a new task (it consumes a Task-N number), which is
+/// cancelled before its first step: TimeoutError from its CancelledError, and the coroutine
+/// never runs (C7).
 template <class T>
 Coro<T> wait_for(Coro<T> aw, std::optional<Duration> delay) {
-    if (delay && *delay <= 0) {
+    if (delay && *delay > 0 && running_loop().compat().wait_for_wraps_in_task) {
+        // 3.11: `waiter = loop.create_future()` comes before `fut = ensure_future(fut)`, but
+        // futures consume no name, so creating the task first shows the same.
+        Task<T> t = create_task(std::move(aw));
+        if constexpr (std::is_void_v<T>) {
+            co_await detail::wait_for_handle(std::move(t), delay);
+        } else {
+            co_return co_await detail::wait_for_handle(std::move(t), delay);
+        }
+    } else if (delay && *delay <= 0) {
         // ensure_future(coro) happens when wait_for's body runs, as in Python.
         Task<T> t = create_task(std::move(aw));
         if constexpr (std::is_void_v<T>) {

@@ -50,6 +50,8 @@ struct CampaignOptions {
     std::map<std::string, std::uint64_t> pct_horizons;
     /// Stop a scenario at its first failure (the others go on).
     bool stop_at_first_failure = false;
+    /// The CPython version every run reproduces (RunSpec::python); stored with the options.
+    PythonVersion python = PythonVersion::k3_12;
     /// Runs made before the campaign's first seed, stored and reported like its own runs: the
     /// regression corpus (corpus.hpp) of its scenarios; a shard runs those given (the caller
     /// splits them, corpus_shard()). Not part of the stored options: a resumed campaign does not

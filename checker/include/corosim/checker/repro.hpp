@@ -24,8 +24,9 @@ void set_program_name(std::string name);
 /// quotes with each `'` written as `'\''`.
 std::string shell_quote(std::string_view word);
 
-/// The `run` command line that reproduces `spec` without a store: scenario, seed, policy, every
-/// parameter and, for the replay policy, the forced choices (trailing FIFO zeros dropped).
+/// The `run` command line that reproduces `spec` without a store: scenario, seed, policy, the
+/// Python version (unless 3.12, the default), every parameter and, for the replay policy, the
+/// forced choices (trailing FIFO zeros dropped).
 std::string repro_command(const RunSpec& spec, std::string_view program = program_name());
 
 /// The shorter `replay --db PATH --run ID` form, for when the store is at hand.

@@ -1,6 +1,6 @@
 // runner.hpp: one run of a scenario under a policy and seed: the unit the CLI, the fuzzer and
-// replay all share. A run is a pure function of (scenario, params, policy, seed), or of
-// (scenario, params, choices) under the replay policy.
+// replay all share. A run is a pure function of (scenario, params, policy, seed, Python version),
+// or of (scenario, params, choices, Python version) under the replay policy.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,7 @@ struct RunSpec {
     std::vector<std::uint32_t> choices;     ///< forced choices for the replay policy
     TraceLevel level = TraceLevel::kSummary;  ///< how much of the trace to keep
     std::uint64_t max_steps = 5'000'000;    ///< livelock budget
+    PythonVersion python = PythonVersion::k3_12;  ///< whose asyncio differences the run reproduces (Compat)
 };
 
 /// A spec for `scenario` at its default parameters.
