@@ -239,19 +239,21 @@ int run_fuzz(FuzzOptions& opt) {
     checker::CampaignProgress from;
     if (opt.resuming) std::tie(resume_id, copt, from) = stored_campaign(store, opt);
     copt.jobs = opt.jobs;
-    // A resumed campaign ran its corpus when it started.
-    std::size_t regressions = 0;
+    // A new campaign's regression runs are the corpus entries of its scenarios and shard; they
+    // are stored with its options, so a resumed one runs those it had not stored from there.
     if (!opt.resuming) {
         for (const auto& e : corpus) {
             const bool ours = std::any_of(copt.scenarios.begin(), copt.scenarios.end(),
                                           [&](const scenarios::Scenario* s) { return s->name == e.spec.scenario; });
             if (ours && checker::corpus_shard(e, copt.shard_count) == copt.shard_index) copt.regressions.push_back(e.spec);
         }
-        regressions = copt.regressions.size();
-        if (!opt.corpus.empty()) {
-            std::cerr << "fuzz: corpus " << opt.corpus << ": " << corpus.size() << " entries, " << regressions
-                      << " of this campaign's scenarios (and shard) re-run first\n";
-        }
+    }
+    const bool past_regressions = from.round != 0 || from.item != 0 || from.regressions >= copt.regressions.size();
+    const std::size_t regressions = past_regressions ? 0 : copt.regressions.size() - from.regressions;
+    if (!opt.corpus.empty()) {
+        std::cerr << "fuzz: corpus " << opt.corpus << ": " << corpus.size() << " entries, " << regressions
+                  << " of this campaign's scenarios (and shard) " << (opt.resuming ? "left to re-run" : "re-run first")
+                  << "\n";
     }
     install_stop_handlers();
     copt.stop = [] { return g_signal != 0; };

@@ -355,9 +355,13 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
     };
 
     // The regression corpus first, before any seed: a bug that comes back fails at once.
-    if (at.runs == 0 && at.round == 0 && at.item == 0 && !options.regressions.empty()) {
+    // A campaign stopped among them (killed, or SIGINT) goes on from the first one not stored.
+    if (at.round == 0 && at.item == 0 && at.regressions < options.regressions.size()) {
+        const std::size_t first = static_cast<std::size_t>(at.regressions);
         std::vector<WorkItem> regressions;
-        for (const RunSpec& spec : options.regressions) {
+        std::vector<std::size_t> positions;  // each one's index in options.regressions
+        for (std::size_t r = first; r < options.regressions.size(); ++r) {
+            const RunSpec& spec = options.regressions[r];
             const auto s = std::find_if(options.scenarios.begin(), options.scenarios.end(),
                                         [&](const scenarios::Scenario* sc) { return sc->name == spec.scenario; });
             if (s == options.scenarios.end()) continue;
@@ -367,10 +371,15 @@ CampaignResult continue_campaign(Store& store, CampaignResult result, const Camp
             item.spec.level = options.record_all ? TraceLevel::kFull : TraceLevel::kOff;
             item.keep_events = options.record_all;
             regressions.push_back(std::move(item));
+            positions.push_back(r);
         }
         planned += regressions.size();
         pool.run(
-            regressions, [&](std::size_t i, RunReport&& rep) { record(regressions[i], 0, std::move(rep)); },
+            regressions,
+            [&](std::size_t i, RunReport&& rep) {
+                at.regressions = positions[i] + 1;  // results come back in order
+                record(regressions[i], 0, std::move(rep));
+            },
             [&] { return !stopped(); });
         committer.save(at);
     }

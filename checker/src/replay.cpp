@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <string_view>
 
 #include "corosim/checker/isolation.hpp"
 #include "corosim/checker/wire.hpp"
@@ -47,6 +48,14 @@ void validate_stored(const scenarios::Scenario& scenario, const StoredRun& store
     }
     if (!bad.empty()) {
         throw std::invalid_argument("run " + std::to_string(stored.id) + " has bad stored parameters: " + bad);
+    }
+    // What replay compares the re-run with: an outcome no run can end with (an edited row)
+    // could never be reproduced, and must not be called reproduced either.
+    static constexpr std::string_view kOutcomes[] = {"pass",     "fail",  "error", "deadlock",
+                                                     "livelock", "crash", "hang",  "oom"};
+    if (stored.id != 0 && std::find(std::begin(kOutcomes), std::end(kOutcomes), stored.outcome) == std::end(kOutcomes)) {
+        throw std::invalid_argument("run " + std::to_string(stored.id) + " has a bad stored outcome '" + stored.outcome +
+                                    "'");
     }
     try {
         sched::parse_policy(stored.spec.policy);

@@ -392,7 +392,8 @@ std::vector<std::uint32_t> decode_choices(const std::string& blob) {
     int shift = 0;
     for (const char ch : blob) {
         const auto byte = static_cast<unsigned char>(ch);
-        if (shift > 28) throw StoreError("store: malformed choice sequence");
+        // A choice is 32 bits: the fifth byte holds its top four, and nothing follows it.
+        if (shift > 28 || (shift == 28 && byte > 0x0f)) throw StoreError("store: malformed choice sequence");
         value |= static_cast<std::uint32_t>(byte & 0x7f) << shift;
         if (byte & 0x80) {
             shift += 7;

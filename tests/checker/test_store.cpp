@@ -37,6 +37,14 @@ RC_GTEST_PROP(Choices, EncodingRoundTrips, (std::vector<std::uint32_t> choices))
     RC_ASSERT(decode_choices(encode_choices(choices)) == choices);
 }
 
+TEST(Choices, ASequenceThatIsNot32BitChoicesIsRefused) {
+    EXPECT_EQ(decode_choices(std::string("\xff\xff\xff\xff\x0f", 5)), std::vector<std::uint32_t>{0xffffffffu});
+    // A fifth byte above 0x0f would need bits a choice does not have; a sixth byte more still.
+    EXPECT_THROW(decode_choices(std::string("\xff\xff\xff\xff\x10", 5)), StoreError);
+    EXPECT_THROW(decode_choices(std::string("\x80\x80\x80\x80\x80\x00", 6)), StoreError);
+    EXPECT_THROW(decode_choices(std::string("\x81", 1)), StoreError);
+}
+
 TEST(Store, RunsAndEventsRoundTripAndReplayReproduces) {
     TempDb db;
     const auto& reg = scenarios::builtin_registry();

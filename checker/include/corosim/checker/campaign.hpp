@@ -65,6 +65,7 @@ struct CampaignProgress {
     std::uint64_t round = 0;         ///< the round in progress (0-based)
     std::uint64_t item = 0;          ///< runs of `round` done (a prefix of its work list)
     std::uint64_t runs = 0;          ///< runs done in all
+    std::uint64_t regressions = 0;   ///< regression runs done (a prefix of CampaignOptions::regressions)
     std::uint64_t failing_runs = 0;  ///< of which failed
     std::int64_t elapsed_ms = 0;     ///< spent on the time budget
     bool done = false;               ///< ran out of runs or time (not interrupted)
