@@ -4,6 +4,7 @@
 #include "corosim/net/history.hpp"
 
 #include <limits>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -16,13 +17,24 @@ constexpr Nanos kNever = std::numeric_limits<Nanos>::max();
 }  // namespace
 
 std::string Op::describe() const {
-    std::string out = "c" + std::to_string(client) + (write ? " write(" + std::to_string(value) + ")" : " read()");
+    std::string out = "c" + std::to_string(client);
+    if (key.empty()) {
+        out += write ? " write(" + std::to_string(value) + ")" : " read()";
+    } else {
+        out += write ? " put(" + key + ", " + std::to_string(value) + ")" : " get(" + key + ")";
+    }
     if (!write) out += complete ? "->" + std::to_string(value) : "->?";
     return out + " [" + ms(invoke) + ", " + (complete ? ms(*complete) : std::string("?")) + "]";
 }
 
 std::size_t History::invoke(int client, bool write, std::int64_t value, Nanos now) {
-    ops_.push_back(Op{client, write, value, now, std::nullopt});
+    ops_.push_back(Op{client, {}, write, value, now, std::nullopt});
+    dropped_.push_back(false);
+    return ops_.size() - 1;
+}
+
+std::size_t History::invoke(int client, const std::string& key, bool write, std::int64_t value, Nanos now) {
+    ops_.push_back(Op{client, key, write, value, now, std::nullopt});
     dropped_.push_back(false);
     return ops_.size() - 1;
 }
@@ -34,15 +46,11 @@ void History::complete(std::size_t i, Nanos now, std::optional<std::int64_t> rea
 
 void History::drop(std::size_t i) { dropped_.at(i) = true; }
 
-LinearizabilityResult check_register(const History& history, std::int64_t initial) {
-    // Unknown reads and refused operations constrain nothing.
-    std::vector<Op> ops;
-    for (std::size_t i = 0; i < history.ops().size(); ++i) {
-        const Op& op = history.ops()[i];
-        if (history.dropped(i) || (!op.write && !op.complete)) continue;
-        ops.push_back(op);
-    }
-    if (ops.size() > 64) throw std::invalid_argument("check_register: more than 64 operations");
+namespace {
+
+// The search over one register's operations (unknown reads and refused ones already left out).
+LinearizabilityResult search_register(const std::vector<Op>& ops, std::int64_t initial, const char* holder) {
+    if (ops.size() > 64) throw std::invalid_argument("linearizability check: more than 64 operations on one register");
     const std::size_t n = ops.size();
     std::uint64_t required = 0;  // operations that must be placed: every completed one
     for (std::size_t i = 0; i < n; ++i) {
@@ -83,7 +91,7 @@ LinearizabilityResult check_register(const History& history, std::int64_t initia
     std::string text = "no linearization; the longest explains:";
     if (best.empty()) text += " nothing";
     for (std::size_t i : best) text += " " + ops[i].describe() + ";";
-    text += " then the register holds " + std::to_string(best_value) + " and none of these can come next:";
+    text += std::string(" then ") + holder + " holds " + std::to_string(best_value) + " and none of these can come next:";
     Nanos horizon = kNever;
     for (std::size_t j = 0; j < n; ++j) {
         if ((best_mask >> j & 1) == 0 && ops[j].complete && *ops[j].complete < horizon) horizon = *ops[j].complete;
@@ -93,6 +101,37 @@ LinearizabilityResult check_register(const History& history, std::int64_t initia
     }
     result.explanation = text;
     return result;
+}
+
+// Unknown reads and refused operations constrain nothing.
+bool counts(const History& history, std::size_t i) {
+    const Op& op = history.ops()[i];
+    return !history.dropped(i) && (op.write || op.complete);
+}
+
+}  // namespace
+
+LinearizabilityResult check_register(const History& history, std::int64_t initial) {
+    std::vector<Op> ops;
+    for (std::size_t i = 0; i < history.ops().size(); ++i) {
+        if (counts(history, i)) ops.push_back(history.ops()[i]);
+    }
+    return search_register(ops, initial, "the register");
+}
+
+LinearizabilityResult check_kv(const History& history, std::int64_t initial) {
+    std::map<std::string, std::vector<Op>> by_key;  // ordered: the first failing key is stable
+    for (std::size_t i = 0; i < history.ops().size(); ++i) {
+        if (counts(history, i)) by_key[history.ops()[i].key].push_back(history.ops()[i]);
+    }
+    for (const auto& [key, ops] : by_key) {
+        LinearizabilityResult r = search_register(ops, initial, "the key");
+        if (!r.ok) {
+            r.explanation = "key " + key + ": " + r.explanation;
+            return r;
+        }
+    }
+    return {};
 }
 
 }  // namespace corosim::net

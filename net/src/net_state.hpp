@@ -85,13 +85,15 @@ struct ServerRec {
 struct HostRec {
     std::string name;
     bool up = true;
+    bool isolated = false;  // stopped responding: nothing in or out
     std::function<Coro<void>(Network)> boot;
 };
 
 struct Link {
     Nanos lo = 0;
     Nanos hi = 0;
-    bool down = false;
+    bool down = false;     // partitioned
+    bool clogged = false;  // stalled one way (clog, or half of a drawn partition)
 };
 
 struct NetState : std::enable_shared_from_this<NetState> {
@@ -105,6 +107,7 @@ struct NetState : std::enable_shared_from_this<NetState> {
     std::map<std::pair<std::uint32_t, int>, std::uint64_t> listeners;
     std::uint64_t next_id = 0;
     std::uint64_t delivered = 0;
+    std::optional<FaultChoices> fault_choices;  // explore_faults()
     ContextVar<std::uint32_t> host_var{"corosim.net.host"};
 
     Endpoint* find(std::uint64_t id) {
@@ -119,7 +122,7 @@ struct NetState : std::enable_shared_from_this<NetState> {
     }
     std::uint32_t host_index(const std::string& name) {
         if (auto i = lookup(name)) return *i;
-        hosts.push_back(HostRec{name, true, {}});
+        hosts.push_back(HostRec{name, true, false, {}});
         return static_cast<std::uint32_t>(hosts.size() - 1);
     }
     std::uint32_t current_host() const { return host_var.get(0); }
@@ -133,6 +136,17 @@ struct NetState : std::enable_shared_from_this<NetState> {
         return it->second;
     }
     Transport transport(std::uint64_t id) { return Transport(weak_from_this(), id); }
+    // True when nothing gets from a to b now.
+    bool cut(std::uint32_t a, std::uint32_t b) const {
+        const Link l = link(a, b);
+        return l.down || l.clogged || hosts[a].isolated || hosts[b].isolated;
+    }
+    // Every stalled pipe whose link is open again sends its packets anew (id order).
+    void release() {
+        for (auto& [id, e] : endpoints) {
+            if (e.out.stalled && !cut(e.host, e.peer_host)) resend(e);
+        }
+    }
 
     // ---- the wire ----
 
@@ -167,7 +181,16 @@ struct NetState : std::enable_shared_from_this<NetState> {
     void fire(std::uint64_t id, std::uint32_t epoch) {
         Endpoint* e = find(id);
         if (e == nullptr || e->out.epoch != epoch || e->out.queue.empty()) return;
-        if (link(e->host, e->peer_host).down) {
+        if (fault_choices && hosts[e->peer_host].up && !cut(e->host, e->peer_host)) {
+            // The explorer may inject a fault at this delivery (never asked under FIFO).
+            const std::uint32_t k = loop->choose(ChoiceKind::kFault, 4, "net.fault");
+            if (k != 0) {
+                drawn_fault(*e, k);
+                e = find(id);
+                if (e == nullptr || e->out.epoch != epoch || e->out.queue.empty()) return;
+            }
+        }
+        if (cut(e->host, e->peer_host)) {
             e->out.stalled = true;
             ++e->out.epoch;
             return;
@@ -476,6 +499,10 @@ struct NetState : std::enable_shared_from_this<NetState> {
             if (e.dead || e.conn_lost != 0 || e.connecting) continue;
             if ((e.host == a && e.peer_host == b) || (e.host == b && e.peer_host == a)) victims.push_back(id);
         }
+        reset_endpoints(victims);
+    }
+
+    void reset_endpoints(const std::vector<std::uint64_t>& victims) {
         for (std::uint64_t id : victims) {
             Endpoint* e = find(id);
             e->out.queue.clear();
@@ -484,6 +511,42 @@ struct NetState : std::enable_shared_from_this<NetState> {
             force_close(id, std::make_exception_ptr(
                                 os_error<ConnectionResetError>(kErrConnReset, "Connection reset by peer")));
         }
+    }
+
+    // Option k of a kFault choice at a delivery on e's pipe: 1 clogs this direction, 2 cuts
+    // both directions (each for FaultChoices::lasting), 3 resets this connection. Milder
+    // faults have smaller options, so the shrinker's smaller values are milder faults.
+    void drawn_fault(Endpoint& e, std::uint32_t k) {
+        const std::uint32_t a = e.host;
+        const std::uint32_t b = e.peer_host;
+        const Nanos lasting = fault_choices->lasting.count();
+        const std::string names = hosts[a].name + (k == 1 ? "->" : "|") + hosts[b].name;
+        const std::string for_text = " for " + std::to_string(lasting / 1'000'000) + "ms";
+        if (k == 3) {
+            loop->line("net.fault reset " + names);
+            std::vector<std::uint64_t> victims;
+            if (e.conn_lost == 0 && !e.dead && !e.connecting) victims.push_back(e.id);
+            if (const Endpoint* p = find(e.peer); p != nullptr && p->conn_lost == 0 && !p->dead && !p->connecting) {
+                victims.push_back(p->id);
+            }
+            reset_endpoints(victims);
+            return;
+        }
+        loop->line("net.fault " + std::string(k == 1 ? "clog " : "partition ") + names + for_text);
+        link_ref(a, b).clogged = true;
+        if (k == 2) link_ref(b, a).clogged = true;
+        std::weak_ptr<NetState> weak = weak_from_this();
+        const bool both = k == 2;
+        (void)loop->call_at(
+            loop->time() + lasting,
+            [weak, a, b, both] {
+                auto self = weak.lock();
+                if (!self) return;
+                self->link_ref(a, b).clogged = false;
+                if (both) self->link_ref(b, a).clogged = false;
+                self->release();
+            },
+            "net.unclog()");
     }
 };
 

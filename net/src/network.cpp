@@ -196,22 +196,115 @@ void Network::partition(const std::string& a, const std::string& b, bool both_wa
 void Network::heal(const std::string& a, const std::string& b) const {
     const std::uint32_t ia = s_->host_index(a);
     const std::uint32_t ib = s_->host_index(b);
-    s_->link_ref(ia, ib).down = false;
-    s_->link_ref(ib, ia).down = false;
-    for (auto& [id, e] : s_->endpoints) {
-        if (e.out.stalled && ((e.host == ia && e.peer_host == ib) || (e.host == ib && e.peer_host == ia))) s_->resend(e);
+    for (auto [x, y] : {std::pair{ia, ib}, std::pair{ib, ia}}) {
+        detail::Link& l = s_->link_ref(x, y);
+        l.down = false;
+        l.clogged = false;
     }
+    s_->release();
 }
 void Network::heal_all() const {
-    for (auto& [key, l] : s_->links) l.down = false;
-    for (auto& [id, e] : s_->endpoints) {
-        if (e.out.stalled) s_->resend(e);
+    for (auto& [key, l] : s_->links) {
+        l.down = false;
+        l.clogged = false;
     }
+    for (auto& h : s_->hosts) h.isolated = false;
+    s_->release();
+}
+void Network::clog(const std::string& a, const std::string& b) const {
+    s_->link_ref(s_->host_index(a), s_->host_index(b)).clogged = true;
+}
+void Network::unclog(const std::string& a, const std::string& b) const {
+    s_->link_ref(s_->host_index(a), s_->host_index(b)).clogged = false;
+    s_->release();
+}
+void Network::isolate(const std::string& h) const { s_->hosts[s_->host_index(h)].isolated = true; }
+void Network::rejoin(const std::string& h) const {
+    s_->hosts[s_->host_index(h)].isolated = false;
+    s_->release();
 }
 void Network::reset(const std::string& a, const std::string& b) const {
     s_->reset_between(s_->host_index(a), s_->host_index(b));
 }
 std::uint64_t Network::delivered() const noexcept { return s_->delivered; }
+
+// ---- faults on a schedule ----
+
+Fault Fault::partition(std::string a, std::string b, Duration lasting) {
+    return Fault{Kind::kPartition, std::move(a), std::move(b), lasting};
+}
+Fault Fault::clog(std::string a, std::string b, Duration lasting) {
+    return Fault{Kind::kClog, std::move(a), std::move(b), lasting};
+}
+Fault Fault::reset(std::string a, std::string b) { return Fault{Kind::kReset, std::move(a), std::move(b), Duration{0}}; }
+Fault Fault::crash(std::string h, Duration down) { return Fault{Kind::kCrash, std::move(h), {}, down}; }
+Fault Fault::isolate(std::string h, Duration lasting) { return Fault{Kind::kIsolate, std::move(h), {}, lasting}; }
+Fault Fault::heal_all() { return Fault{Kind::kHealAll, {}, {}, Duration{0}}; }
+
+std::string Fault::describe() const {
+    std::string out;
+    switch (kind) {
+        case Kind::kPartition: out = "partition " + a + "|" + b; break;
+        case Kind::kClog: out = "clog " + a + "->" + b; break;
+        case Kind::kReset: out = "reset " + a + "|" + b; break;
+        case Kind::kCrash: out = "crash " + a; break;
+        case Kind::kIsolate: out = "isolate " + a; break;
+        case Kind::kHealAll: out = "heal_all"; break;
+    }
+    if (lasting.count() > 0) out += " for " + std::to_string(lasting.count() / 1'000'000) + "ms";
+    return out;
+}
+
+void Network::inject(const Fault& f) const {
+    s_->loop->line("net.fault " + f.describe());
+    switch (f.kind) {
+        case Fault::Kind::kPartition: partition(f.a, f.b); break;
+        case Fault::Kind::kClog: clog(f.a, f.b); break;
+        case Fault::Kind::kReset: reset(f.a, f.b); break;
+        case Fault::Kind::kCrash: host(f.a).crash(); break;
+        case Fault::Kind::kIsolate: isolate(f.a); break;
+        case Fault::Kind::kHealAll: heal_all(); break;
+    }
+}
+
+namespace {
+// Undoes a fault that lasts (at()'s second timer).
+void undo(const Network& net, const Fault& f) {
+    switch (f.kind) {
+        case Fault::Kind::kPartition: net.heal(f.a, f.b); break;
+        case Fault::Kind::kClog: net.unclog(f.a, f.b); break;
+        case Fault::Kind::kCrash: net.host(f.a).restart(); break;
+        case Fault::Kind::kIsolate: net.rejoin(f.a); break;
+        case Fault::Kind::kReset:
+        case Fault::Kind::kHealAll: return;
+    }
+    running_loop().line("net.fault_end " + f.describe());
+}
+}  // namespace
+
+void Network::at(Duration t, Fault fault) const {
+    // The timers hold the state weakly: a schedule must not keep the network alive.
+    std::weak_ptr<NetState> weak = s_;
+    auto f = std::make_shared<const Fault>(std::move(fault));
+    (void)s_->loop->call_at(
+        t.count(),
+        [weak, f] {
+            auto s = weak.lock();
+            if (!s) return;
+            const Network net(s);
+            net.inject(*f);
+            if (f->lasting.count() <= 0 || f->kind == Fault::Kind::kReset || f->kind == Fault::Kind::kHealAll) return;
+            (void)s->loop->call_at(
+                s->loop->time() + f->lasting.count(),
+                [weak, f] {
+                    if (auto s2 = weak.lock()) undo(Network(s2), *f);
+                },
+                "net.fault_end()");
+        },
+        "net.fault()");
+}
+
+void Network::explore_faults(FaultChoices choices) const { s_->fault_choices = choices; }
 
 namespace {
 Coro<Transport> connect(std::shared_ptr<NetState> s, std::shared_ptr<Protocol> protocol, std::string host, int port) {

@@ -40,6 +40,16 @@ std::vector<std::string> explain_choices(const std::vector<checker::StoredEvent>
         } else if (kind == ChoiceKind::kDelay) {
             text += "a network message took longer (delay " + std::to_string(pick) + " of " + std::to_string(n - 1) +
                     " between the link's minimum and maximum)";
+        } else if (kind == ChoiceKind::kFault) {
+            // The network traces the fault it injected (`net.fault ...`) right after its choice.
+            std::string what = "fault " + std::to_string(pick) + " of " + std::to_string(n - 1);
+            for (std::size_t j = i + 1; j < events.size() && j <= i + 2; ++j) {
+                if (is(events[j], EventKind::kLine) && events[j].text.rfind("net.fault ", 0) == 0) {
+                    what = events[j].text.substr(10);
+                    break;
+                }
+            }
+            text += "the network injected a fault: " + what;
         } else if (kind == ChoiceKind::kBuggify) {
             // The fault point traces `buggify site=NAME` right after its choice.
             std::string site = "a fault point";

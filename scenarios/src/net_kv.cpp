@@ -19,6 +19,7 @@
 #include "corosim/net/history.hpp"
 #include "corosim/net/streams.hpp"
 #include "corosim/scenarios/registry.hpp"
+#include "net_util.hpp"
 
 namespace corosim::scenarios {
 
@@ -48,32 +49,11 @@ struct Node {
 
 Nanos now() { return running_loop().time(); }
 
-// One request on a fresh connection: the reply line without its newline. Raises TimeoutError
-// (no reply within kTimeoutMs) or a ConnectionError.
-Coro<std::string> exchange(Network net, std::string host, int port, std::string line) {
-    auto [reader, writer] = co_await net::open_connection(net, host, port);
-    writer.write(line + "\n");
-    std::string reply = co_await reader.readline();
-    writer.close();
-    if (!reply.empty() && reply.back() == '\n') reply.pop_back();
-    co_return reply;
-}
-
-// exchange() with a deadline; "" when it failed (timeout, reset, refused).
 Coro<std::string> request(Network net, std::string host, int port, std::string line) {
-    Coro<std::string> ex = exchange(net, std::move(host), port, std::move(line));
-    try {
-        co_return co_await wait_for(std::move(ex), millis(kTimeoutMs));
-    } catch (const Exception&) {
-        co_return std::string();
-    }
+    return netutil::request(std::move(net), std::move(host), port, std::move(line), kTimeoutMs);
 }
 
-std::int64_t arg(const std::string& line, std::size_t index) {
-    std::size_t pos = 0;
-    for (std::size_t i = 0; i < index; ++i) pos = line.find(' ', pos) + 1;
-    return std::stoll(line.substr(pos));
-}
+using netutil::arg;
 
 // ---- the nodes ----
 

@@ -120,6 +120,7 @@ void register_builtin(Registry& reg) {
     register_bugbench_apps(reg);
     register_search_targets(reg);
     register_net_kv(reg);
+    register_net_lease_lock(reg);
     register_runtime_families(reg);
     register_diagnostic_families(reg);
 }

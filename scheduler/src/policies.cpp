@@ -132,6 +132,9 @@ std::uint32_t ExploringPolicy::choose(const ChoicePoint& point) {
         case ChoiceKind::kBuggify: return rng_.below(100) < point.percent ? 1 : 0;
         // Uniform over the link's latency range: reordering across connections needs the tails.
         case ChoiceKind::kDelay: return static_cast<std::uint32_t>(rng_.below(point.n));
+        // Rare, so a run keeps going between faults; each kind of fault equally likely.
+        case ChoiceKind::kFault:
+            return rng_.below(100) < kFaultPercent ? static_cast<std::uint32_t>(1 + rng_.below(point.n - 1)) : 0;
     }
     return 0;
 }

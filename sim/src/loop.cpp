@@ -308,7 +308,7 @@ bool Loop::buggify(std::string_view site, std::uint32_t percent) {
 
 std::uint32_t Loop::choose(ChoiceKind kind, std::uint32_t n, std::string_view site) {
     if (options_.policy == nullptr || n < 2) return 0;
-    if (!options_.policy->faults() && options_.policy->jitter() <= 0) return 0;
+    if (!options_.policy->faults() && (kind == ChoiceKind::kFault || options_.policy->jitter() <= 0)) return 0;
     ChoicePoint point;
     point.kind = kind;
     point.n = n;

@@ -93,10 +93,11 @@ std::string Trace::render(const Event& e) const {
         case EventKind::kTimerFire: text += " id=" + std::to_string(e.b); break;
         case EventKind::kChoice:
         {
-            static constexpr const char* kKinds[] = {"", " kind=jitter", " kind=buggify", " kind=delay"};
+            static constexpr const char* kKinds[] = {"", " kind=jitter", " kind=buggify", " kind=delay",
+                                                     " kind=fault"};
             const auto kind = static_cast<std::uint64_t>(e.b) >> 32;
             text += " n=" + std::to_string(e.a & 0xffffffff) + " pick=" + std::to_string(e.b & 0xffffffff) +
-                    (kind < 4 ? kKinds[kind] : "");
+                    (kind < 5 ? kKinds[kind] : "");
             // kRunnable: the task FIFO order would have run instead.
             if (const auto fifo = static_cast<std::uint32_t>(static_cast<std::uint64_t>(e.a) >> 32); fifo != 0) {
                 text += " fifo=" + task_name(fifo);

@@ -20,6 +20,9 @@ enum class ChoiceKind : std::uint8_t {
     kTimerJitter = 1,  ///< how late a timer fires: option k of n delays it by k/(n-1) of the jitter
     kBuggify = 2,      ///< whether a buggify() fault point fires: 1 yes, 0 no
     kDelay = 3,        ///< a message delay (net/): option k of n is k/(n-1) of the way from min to max
+    /// A fault a layer above injects at one of its events (net/: at a packet's delivery): 0 none,
+    /// option k > 0 the layer's k-th kind of fault. Asked only of policies exploring faults.
+    kFault = 4,
 };
 
 /// One choice point, as the loop describes it to the policy.
@@ -61,5 +64,7 @@ public:
 inline constexpr std::uint32_t kJitterOptions = 9;
 /// Options of a kDelay choice point: the minimum, 1/8 of the range more, ..., the maximum.
 inline constexpr std::uint32_t kDelayOptions = 9;
+/// How often, in percent, an exploring policy answers a kFault choice with a fault.
+inline constexpr std::uint32_t kFaultPercent = 1;
 
 }  // namespace corosim

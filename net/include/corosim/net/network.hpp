@@ -120,6 +120,45 @@ private:
     int port_ = 0;
 };
 
+/// A fault for a schedule (Network::at): what happens to which hosts, and for how long.
+struct Fault {
+    /// What the fault does.
+    enum class Kind : std::uint8_t {
+        kPartition,  ///< a<->b cut (packets wait), healed after `lasting` when nonzero
+        kClog,       ///< a->b holds its packets for `lasting`: a link that stalls, one way
+        kReset,      ///< every open connection between a and b is reset
+        kCrash,      ///< host a crashes; restarts after `lasting` when nonzero
+        kIsolate,    ///< host a stops responding (cut from every host, its tasks keep running)
+        kHealAll,    ///< every partition, clog and isolation ends
+    };
+    Kind kind = Kind::kPartition;  ///< what it does
+    std::string a;                 ///< the (first) host
+    std::string b;                 ///< the other host of a link; empty for a host fault
+    Duration lasting{0};           ///< how long until it is undone; zero: never
+
+    /// a<->b partitioned, healed after `lasting` (never when zero).
+    static Fault partition(std::string a, std::string b, Duration lasting = Duration{0});
+    /// a->b stalls for `lasting`.
+    static Fault clog(std::string a, std::string b, Duration lasting);
+    /// Connections between a and b reset.
+    static Fault reset(std::string a, std::string b);
+    /// Host `h` crashes, back after `down` (never when zero).
+    static Fault crash(std::string h, Duration down = Duration{0});
+    /// Host `h` stops responding for `lasting` (for good when zero): nothing gets in or out.
+    static Fault isolate(std::string h, Duration lasting = Duration{0});
+    /// Everything healed.
+    static Fault heal_all();
+    /// `partition n1|n2 for 40ms` (the trace line the network writes when it applies it).
+    std::string describe() const;
+};
+
+/// Which faults the explorer may inject by itself (Network::explore_faults): at every packet's
+/// delivery, a kFault choice (Loop::choose) that policies exploring faults answer with a fault
+/// about once in a hundred deliveries; FIFO and plain policies are never asked.
+struct FaultChoices {
+    Duration lasting = std::chrono::milliseconds(50);  ///< how long a drawn clog or partition lasts
+};
+
 class Network;
 
 /// A simulated machine: a name, its tasks, its listening ports and connections.
@@ -178,6 +217,25 @@ public:
     void heal_all() const;
     /// Resets every open connection between a and b: both sides see ConnectionResetError.
     void reset(const std::string& a, const std::string& b) const;
+    /// a->b stalls (packets wait, as in a one-way partition) until unclog(a, b) or heal.
+    void clog(const std::string& a, const std::string& b) const;
+    /// Ends clog(a, b) (only that direction); waiting packets leave with fresh delays.
+    void unclog(const std::string& a, const std::string& b) const;
+    /// Host `h` stops responding without crashing: no packet gets in or out (its tasks keep
+    /// running, its connections wait) until rejoin(h) or heal_all().
+    void isolate(const std::string& h) const;
+    /// Ends isolate(h).
+    void rejoin(const std::string& h) const;
+
+    /// Applies `fault` at the loop's time `t` (a timer; the network traces `net.fault ...`),
+    /// and undoes it `fault.lasting` later when that is nonzero. Several faults may be
+    /// scheduled; a scenario builds its schedule from parameters so `fuzz` draws and shrinks it.
+    void at(Duration t, Fault fault) const;
+    /// Applies `fault` now (what at() does when its time comes).
+    void inject(const Fault& fault) const;
+    /// Lets the explorer inject clogs, partitions and connection resets at deliveries
+    /// (FaultChoices); off by default, so a scenario opts in.
+    void explore_faults(FaultChoices choices = {}) const;
 
     /// loop.create_connection from the current host: resolves (GaiError for an unknown name),
     /// connects (ConnectionRefusedError when nobody listens), calls protocol->connection_made.

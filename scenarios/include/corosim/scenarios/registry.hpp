@@ -60,6 +60,8 @@ void register_conf_runtime(Registry& reg);
 void register_conf_net(Registry& reg);
 /// The replicated register over the network: planted_kv_stale_read and its fixed twin.
 void register_net_kv(Registry& reg);
+/// The lease-based lock service: planted_lease_unfenced and its fixed twin.
+void register_net_lease_lock(Registry& reg);
 /// Twins of the cyclic-collection programs (family `runtime`).
 void register_conf_gc(Registry& reg);
 /// Twin of the contextvars program (family `runtime`).
