@@ -9,18 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_scale.hpp"
 #include "corosim/corosim.hpp"
 #include "corosim/net/streams.hpp"
 
 namespace corosim {
 namespace {
-
-std::int64_t scaled(std::int64_t n) {
-    const char* env = std::getenv("COROSIM_BENCH_SCALE");
-    const double scale = env ? std::atof(env) : 1.0;
-    const auto v = static_cast<std::int64_t>(static_cast<double>(n) * scale + 0.5);
-    return v < 1 ? 1 : v;
-}
 
 Coro<void> echo(net::StreamReader reader, net::StreamWriter writer) {
     for (;;) {

@@ -163,9 +163,9 @@ public:
     /// answer is a recorded choice, so it replays and shrinks (to "not fired").
     bool buggify(std::string_view site, std::uint32_t percent);
 
-    /// A choice among `n` options that only a policy exploring faults or jitter is asked (kDelay:
-    /// a network layer's message delay; kFault: only a policy exploring faults); 0 otherwise, so
-    /// FIFO and plain policies never record it and their traces stay CPython's. The answer is recorded, so it replays and shrinks.
+    /// A choice among `n` options asked only of a policy exploring faults or jitter (kDelay: a
+    /// message delay; kFault: faults only); 0 otherwise, so FIFO and plain policies never record
+    /// it and their traces stay CPython's. The answer is recorded: it replays and shrinks.
     std::uint32_t choose(ChoiceKind kind, std::uint32_t n, std::string_view site = {});
 
     /// The choices made at choice points, in order (the replay input).
