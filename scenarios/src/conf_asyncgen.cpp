@@ -1,6 +1,7 @@
 // conf_asyncgen.cpp: twins of the async generator conformance programs
 // (tests/conformance/programs/asyncgen_*.py).
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -327,6 +328,69 @@ Coro<void> asyncgen_shutdown() {
     trace("main.end");
 }
 
+// ---- asyncgen_shutdown_explicit ----
+
+AsyncGen<std::int64_t> se_gen(std::string tag) {
+    std::exception_ptr err;
+    try {
+        co_yield std::int64_t{1};
+        co_yield std::int64_t{2};
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("gen.finally", {{"tag", tag}});
+    if (err) std::rethrow_exception(err);
+}
+
+AsyncGen<std::string> se_slow_gen() {
+    std::exception_ptr err;
+    try {
+        co_await sleep(seconds(1));
+        co_yield std::string("slow");
+    } catch (...) {
+        err = std::current_exception();
+    }
+    trace("slow_gen.finally");
+    if (err) std::rethrow_exception(err);
+}
+
+Coro<std::string> se_next_of(AsyncGen<std::string> g) { co_return co_await g.anext(); }
+
+Coro<void> asyncgen_shutdown_explicit() {
+    // KEEP (a module-level list), held by a far timer the loop discards at teardown.
+    auto keep = std::make_shared<std::vector<AsyncGen<std::int64_t>>>();
+    running_loop().call_later(seconds(1'000'000), [keep] { (void)keep; });
+    AsyncGen<std::int64_t> a = se_gen("a").qualname("gen");
+    keep->push_back(a);
+    const std::int64_t va = co_await a.anext();
+    trace("next", {{"value", va}});
+    co_await shutdown_asyncgens();
+    trace("shutdown.first");
+    co_await shutdown_asyncgens();
+    trace("shutdown.second");
+    AsyncGen<std::int64_t> b = se_gen("b").qualname("gen");
+    keep->push_back(b);
+    const std::int64_t vb = co_await b.anext();
+    trace("next", {{"value", vb}});
+    AsyncGen<std::string> c = se_slow_gen().qualname("slow_gen");
+    Task<std::string> t = create_task(se_next_of(c));
+    co_await sleep(0);
+    co_await shutdown_asyncgens();
+    trace("shutdown.third");
+    const std::string vt = co_await t;
+    trace("next", {{"value", vt}});
+    try {
+        (void)co_await c.anext();
+    } catch (const StopAsyncIteration&) {
+        trace("c.exhausted");
+    }
+    AsyncGen<std::int64_t> d = se_gen("d").qualname("gen");
+    keep->push_back(d);
+    const std::int64_t vd = co_await d.anext();
+    trace("next", {{"value", vd}});
+    trace("main.end");
+}
+
 // ---- asyncgen_aclose_interrupted ----
 
 AsyncGen<std::int64_t> ai_gen(std::string tag, bool swallow) {
@@ -496,6 +560,9 @@ void register_conf_asyncgen(Registry& reg) {
     reg.add({"asyncgen_shutdown", "asyncgen_cleanup",
              "generators left open at the end: shutdown_asyncgens closes them, errors reported", {},
              [](const Context&) { return asyncgen_shutdown(); }});
+    reg.add({"asyncgen_shutdown_explicit", "asyncgen_cleanup",
+             "loop.shutdown_asyncgens() called by main: twice, then with a generator running in another task", {},
+             [](const Context&) { return asyncgen_shutdown_explicit(); }});
     reg.add({"asyncgen_aclose_task", "asyncgen_cleanup",
              "a task wrapping g.aclose() itself: cancelled before its first step, the cancel reaches the generator", {},
              [](const Context&) { return asyncgen_aclose_task(); }});

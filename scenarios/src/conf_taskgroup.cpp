@@ -326,6 +326,67 @@ Coro<void> taskgroup_cancel_order() {
     }
 }
 
+// ---- taskgroup_refused_coro ----
+
+Coro<std::string> trc_job(std::string tag) {
+    trace("job", {{"tag", tag}});
+    co_return tag;
+}
+
+Coro<void> trc_failer() {
+    co_await sleep(seconds(1));
+    throw ValueError("f");
+}
+
+// The coroutine stays in the caller's variable when create_task refuses it (the Coro& overload).
+Coro<void> taskgroup_refused_coro() {
+    Coro<std::string> coro = trc_job("not_entered").qualname("job");
+    try {
+        (void)TaskGroup().create_task(coro);
+    } catch (const RuntimeError&) {
+        trace("refused", {{"exc", std::current_exception()}});
+    }
+    try {
+        const std::string value = co_await coro;
+        trace("awaited", {{"value", value}});
+    } catch (const RuntimeError&) {
+        trace("await.failed", {{"exc", std::current_exception()}});
+    }
+
+    TaskGroup tg;
+    co_await async_with(tg, [](TaskGroup&) -> Coro<void> { co_return; });
+    coro = trc_job("finished").qualname("job");
+    try {
+        (void)tg.create_task(coro);
+    } catch (const RuntimeError&) {
+        trace("refused", {{"exc", std::current_exception()}});
+    }
+    coro.close();
+    trace("closed");
+
+    try {
+        co_await async_with(TaskGroup(), [](TaskGroup& tg2) -> Coro<void> {
+            (void)tg2.create_task(trc_failer());
+            try {
+                co_await sleep(seconds(5));
+            } catch (const CancelledError&) {
+                Coro<std::string> refused = trc_job("shutting_down").qualname("job");
+                try {
+                    (void)tg2.create_task(refused);
+                } catch (const RuntimeError&) {
+                    trace("refused", {{"exc", std::current_exception()}});
+                }
+                trace("dropping");
+                refused = Coro<std::string>();  // del coro
+                trace("dropped");
+                throw;
+            }
+        });
+    } catch (const ExceptionGroup&) {
+        trace("group", {{"exc", std::current_exception()}});
+    }
+}
+
 }  // namespace
 
 void register_conf_taskgroup(Registry& reg) {
@@ -341,6 +402,9 @@ void register_conf_taskgroup(Registry& reg) {
     reg.add({"taskgroup_create_late", "taskgroup_errors", "TaskGroup.create_task refused when not entered, finished or shutting down",
              {},
              [](const Context&) { return taskgroup_create_late(); }});
+    reg.add({"taskgroup_refused_coro", "taskgroup_errors",
+             "the coroutine a refused TaskGroup.create_task leaves with its caller: awaited, closed, dropped", {},
+             [](const Context&) { return taskgroup_refused_coro(); }});
     reg.add({"taskgroup_in_timeout", "taskgroup_errors", "TaskGroup inside timeout(): deadline hits __aexit__, children aborted, TimeoutError from CancelledError",
              {},
              [](const Context&) { return taskgroup_in_timeout(); }});

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "corosim/exception_group.hpp"
+#include "corosim/gather.hpp"
+
 namespace corosim::detail {
 
 AsyncGenStateBase::~AsyncGenStateBase() {
@@ -48,6 +51,10 @@ void AsyncGenStateBase::call_first_iteration_hook() {
     if (l == nullptr) return;
     // BaseEventLoop._asyncgen_firstiter_hook: remember it for shutdown_asyncgens.
     l->line(std::string("asyncgen.firstiter name=") + qualname());
+    if (l->asyncgens_shutdown_called()) {
+        l->line("warning category=ResourceWarning message=asynchronous generator " + repr() +
+                " was scheduled after loop.shutdown_asyncgens() call");
+    }
     loop = l->ref();
     l->register_asyncgen(this);
 }
@@ -125,3 +132,34 @@ void AsyncGenStateBase::drop_handle() noexcept {
 }
 
 }  // namespace corosim::detail
+
+namespace corosim {
+
+// BaseEventLoop.shutdown_asyncgens: aclose() every generator the firstiter hook registered,
+// each in a task, gathered with return_exceptions; errors go to the exception handler. The
+// generators are forgotten first, so one whose aclose() fails (already running in another
+// task) is not closed again by a later call.
+Coro<void> shutdown_asyncgens() {
+    Loop& loop = running_loop();
+    loop.set_asyncgens_shutdown_called();
+    if (loop.asyncgens().empty()) co_return;
+    std::vector<detail::Ref<detail::AsyncGenStateBase>> closing;
+    for (detail::AsyncGenStateBase* g : loop.asyncgens()) closing.emplace_back(g);
+    for (auto& g : closing) {
+        loop.unregister_asyncgen(g.get());
+        g->loop.reset();
+    }
+    std::vector<Task<void>> tasks;
+    for (auto& g : closing) tasks.push_back(create_task(detail::aclose_generator(g)));
+    Future<std::vector<Settled<void>>> all = gather_settled(tasks);
+    const std::vector<Settled<void>> results = co_await all;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        if (results[i].error && is_exception(results[i].error)) {
+            const std::string agen = closing[i]->repr();
+            loop.call_exception_handler({"an error occurred during closing of asynchronous generator " + agen,
+                                         results[i].error, {{"asyncgen", ContextValue::object(agen)}}});
+        }
+    }
+}
+
+}  // namespace corosim

@@ -51,30 +51,6 @@ LoopStatus run_task_to_completion(Loop& loop, Coro<void> coro) {
     return loop.run_until_complete(*t.state());
 }
 
-// BaseEventLoop.shutdown_asyncgens: aclose() every generator the firstiter hook registered,
-// each in a task, gathered with return_exceptions; errors go to the exception handler.
-Coro<void> shutdown_asyncgens() {
-    Loop& loop = running_loop();
-    if (loop.asyncgens().empty()) co_return;
-    std::vector<detail::Ref<detail::AsyncGenStateBase>> closing;
-    for (detail::AsyncGenStateBase* g : loop.asyncgens()) closing.emplace_back(g);
-    for (auto& g : closing) {
-        loop.unregister_asyncgen(g.get());
-        g->loop.reset();
-    }
-    std::vector<Task<void>> tasks;
-    for (auto& g : closing) tasks.push_back(create_task(detail::aclose_generator(g)));
-    Future<std::vector<Settled<void>>> all = gather_settled(tasks);
-    const std::vector<Settled<void>> results = co_await all;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (results[i].error && is_exception(results[i].error)) {
-            const std::string agen = closing[i]->repr();
-            loop.call_exception_handler({"an error occurred during closing of asynchronous generator " + agen,
-                                         results[i].error, {{"asyncgen", ContextValue::object(agen)}}});
-        }
-    }
-}
-
 // Runner.close steps 1-3; returns the status that ended them (kFatal: an exception escaped,
 // the rest is skipped).
 LoopStatus shutdown(Loop& loop) {

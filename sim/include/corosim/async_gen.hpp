@@ -540,6 +540,17 @@ namespace detail {
 Coro<void> aclose_generator(Ref<AsyncGenStateBase> gen);
 }  // namespace detail
 
+/// `await loop.shutdown_asyncgens()` on the running loop, as asyncio.run does at the end: closes
+/// every async generator iterated on this loop and not finished, each by an aclose() task (so
+/// each consumes a Task-N number), gathered; an aclose() that fails (a generator running in
+/// another task: 'already running') is reported through the exception handler as 'an error
+/// occurred during closing of asynchronous generator ...'. The generators are forgotten either
+/// way, so a second call finds nothing to do. A generator first iterated after a call warns
+/// ResourceWarning ('... was scheduled after loop.shutdown_asyncgens() call') and is registered
+/// for the next one. Source: Lib/asyncio/base_events.py shutdown_asyncgens,
+/// _asyncgen_firstiter_hook.
+Coro<void> shutdown_asyncgens();
+
 /// `asyncio.create_task(g.aclose())`: a task wrapping the aclose() awaitable itself, as the
 /// loop's finalizer hook makes one. Cancelled before its first step, it throws the
 /// CancelledError into the generator at its yield instead of GeneratorExit, so the generator's

@@ -186,6 +186,12 @@ public:
         std::erase(asyncgens_, g);
     }
     /// @endcond
+    /// True once shutdown_asyncgens() has started (loop._asyncgens_shutdown_called): a generator
+    /// first iterated after it warns ResourceWarning, and is registered all the same.
+    bool asyncgens_shutdown_called() const noexcept { return asyncgens_shutdown_called_; }
+    /// @cond internal
+    void set_asyncgens_shutdown_called() noexcept { asyncgens_shutdown_called_ = true; }
+    /// @endcond
 
     /// The loop's root context (contextvars): what code outside tasks and callbacks sees.
     detail::ContextData& root_context() noexcept { return *root_context_; }
@@ -316,6 +322,7 @@ private:
     std::uint64_t never_awaited_ = 0;
     std::uint64_t unretrieved_ = 0;
     bool debug_ = false;
+    bool asyncgens_shutdown_called_ = false;
     Nanos slow_callback_duration_ = millis(100);
     std::string running_handle_;  // what the running callback's slow report calls it
     TaskBase* tasks_head_ = nullptr;  // pending tasks, creation order

@@ -253,11 +253,11 @@ private:
 /// asyncio.current_task(): the task whose step is running, or null.
 inline TaskBase* current_task() { return running_loop().current_task(); }
 
-/// asyncio.create_task: wraps `coro` in a task scheduled on the running loop (B1). An empty
-/// `name` gives `Task-N`; a given name still consumes a number, as in 3.11/3.12 (B2).
 namespace detail {
+/// Takes `coro` only once the task exists: a refusal (RuntimeError, TypeError) leaves it with
+/// the caller, as a Python caller keeps its own reference to a coroutine create_task refused.
 template <class T>
-Task<T> make_task(Coro<T> coro, std::string name, std::shared_ptr<ContextData> context) {
+Task<T> make_task(Coro<T>& coro, std::string name, std::shared_ptr<ContextData> context) {
     Loop& loop = running_loop();
     // Not modelled: CPython wraps a started coroutine and its task goes on from where it
     // stopped (or fails with the RuntimeError at its first step once the coroutine finished);
@@ -270,16 +270,26 @@ Task<T> make_task(Coro<T> coro, std::string name, std::shared_ptr<ContextData> c
 }
 }  // namespace detail
 
+/// asyncio.create_task: wraps `coro` in a task scheduled on the running loop (B1). An empty
+/// `name` gives `Task-N`; a given name still consumes a number, as in 3.11/3.12 (B2).
 template <class T>
-Task<T> create_task(Coro<T> coro, std::string name = {}) {
-    return detail::make_task(std::move(coro), std::move(name), nullptr);
+Task<T> create_task(Coro<T>&& coro, std::string name = {}) {
+    return detail::make_task(coro, std::move(name), nullptr);
+}
+
+/// The same for a coroutine the caller keeps in a variable (`c = f(); asyncio.create_task(c)`):
+/// `coro` is moved into the task; when create_task raises instead (no running loop, a started
+/// or closed coroutine) it still holds the coroutine, to close or await.
+template <class T>
+Task<T> create_task(Coro<T>& coro, std::string name = {}) {
+    return detail::make_task(coro, std::move(name), nullptr);
 }
 
 /// asyncio.create_task(coro, context=ctx): the task runs in `ctx` itself, so its writes show
 /// through `ctx`.
 template <class T>
-Task<T> create_task(Coro<T> coro, std::string name, const Context& context) {
-    return detail::make_task(std::move(coro), std::move(name), context.data());
+Task<T> create_task(Coro<T>&& coro, std::string name, const Context& context) {
+    return detail::make_task(coro, std::move(name), context.data());
 }
 
 template <class S>

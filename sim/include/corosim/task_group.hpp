@@ -85,14 +85,14 @@ public:
     TaskGroup();
 
     /// Creates a child task (D2). RuntimeError when the group is not entered, finished or
-    /// shutting down; the refused coroutine then warns "never awaited" once the error is freed
-    /// (3.13, Compat::taskgroup_refusal_closes_coro: it is closed, no warning).
+    /// shutting down; the refused temporary coroutine then warns "never awaited" once the error
+    /// is freed (3.13, Compat::taskgroup_refusal_closes_coro: it is closed, no warning).
     template <class T>
-    Task<T> create_task(Coro<T> coro, std::string name = {}) {
+    Task<T> create_task(Coro<T>&& coro, std::string name = {}) {
         try {
             s_->check_can_create();
         } catch (RuntimeError& e) {
-            if (const Loop* l = Loop::current(); l != nullptr && l->compat().taskgroup_refusal_closes_coro) {
+            if (refusal_closes_coro()) {
                 coro.close();
             } else {
                 // CPython's traceback keeps the refused coroutine alive until the error is freed.
@@ -100,9 +100,23 @@ public:
             }
             throw;
         }
-        Task<T> t = corosim::create_task(std::move(coro), std::move(name));
-        s_->adopt(t.state());
-        return t;
+        return adopt(corosim::create_task(std::move(coro), std::move(name)));
+    }
+    /// The same for a coroutine the caller keeps in a variable (`coro = f();
+    /// tg.create_task(coro)`): `coro` is moved into the task; when the group refuses, `coro`
+    /// still holds the coroutine, as the Python caller still has it, to await, close or drop
+    /// (dropped unclosed, it warns "never awaited"). On 3.13
+    /// (Compat::taskgroup_refusal_closes_coro) it holds it closed: awaiting it raises
+    /// RuntimeError('cannot reuse already awaited coroutine').
+    template <class T>
+    Task<T> create_task(Coro<T>& coro, std::string name = {}) {
+        try {
+            s_->check_can_create();
+        } catch (RuntimeError&) {
+            if (refusal_closes_coro()) coro.close();
+            throw;
+        }
+        return adopt(corosim::create_task(coro, std::move(name)));
     }
     /// `<TaskGroup tasks=2 entered>` (D1).
     std::string repr() const { return s_->repr(); }
@@ -113,6 +127,16 @@ public:
     Coro<bool> aexit(std::exception_ptr exc);
 
 private:
+    static bool refusal_closes_coro() noexcept {
+        const Loop* l = Loop::current();
+        return l != nullptr && l->compat().taskgroup_refusal_closes_coro;
+    }
+    template <class T>
+    Task<T> adopt(Task<T> t) {
+        s_->adopt(t.state());
+        return t;
+    }
+
     detail::Ref<detail::TaskGroupState> s_;
 };
 
