@@ -7,6 +7,10 @@ interpreters through refloop.py.  CPython 3.12's trace is goldens/NAME.trace;
 kept only where they differ from 3.12's (corosim's `--python 3.11` must print
 the version's own golden if there is one, else the 3.12 one).
 
+The in-process rule tests of tests/sim compare with goldens too:
+tests/sim/programs/NAME.py gives tests/sim/goldens/NAME.trace, made by CPython
+3.12 only (those gtests run corosim's default, 3.12).
+
 Usage:
     regen.py [--check] [--python PATH] [--version 3.11|3.12|3.13 ...]
 
@@ -28,6 +32,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS_DIR = os.path.join(HERE, "programs")
 GOLDENS_DIR = os.path.join(HERE, "goldens")
+SIM_DIR = os.path.join(os.path.dirname(HERE), "sim")
 REFLOOP = os.path.join(HERE, "refloop.py")
 DEFAULT_PYTHON = "/root/.pyenv/versions/3.12.1/bin/python3"
 # The interpreter that makes each version's goldens.
@@ -40,9 +45,35 @@ BASE = "3.12"  # its goldens are goldens/NAME.trace; the others' only where they
 SKIP = 77
 
 
-def programs():
-    return sorted(name[:-3] for name in os.listdir(PROGRAMS_DIR)
-                  if name.endswith(".py") and not name.startswith("_"))
+class Suite:
+    """A folder of programs and the folder of their goldens."""
+
+    def __init__(self, programs_dir, goldens_dir, versions):
+        self.programs_dir = programs_dir
+        self.goldens_dir = goldens_dir
+        self.versions = versions  # None: every version
+
+    def covers(self, version):
+        return self.versions is None or version in self.versions
+
+    def programs(self):
+        return sorted(name[:-3] for name in os.listdir(self.programs_dir)
+                      if name.endswith(".py") and not name.startswith("_"))
+
+    def program_path(self, name):
+        return os.path.join(self.programs_dir, name + ".py")
+
+    def golden_path(self, version, name):
+        if version == BASE:
+            return os.path.join(self.goldens_dir, name + ".trace")
+        return os.path.join(self.goldens_dir, version, name + ".trace")
+
+
+SUITES = [
+    Suite(PROGRAMS_DIR, GOLDENS_DIR, None),
+    # The gtests of tests/sim run under the default version only.
+    Suite(os.path.join(SIM_DIR, "programs"), os.path.join(SIM_DIR, "goldens"), {BASE}),
+]
 
 
 def clean_env():
@@ -72,8 +103,8 @@ def interpreter_version(python):
     return out.stdout.strip()
 
 
-def run_program(python, name):
-    proc = subprocess.run([python, "-B", REFLOOP, name],
+def run_program(python, name, path):
+    proc = subprocess.run([python, "-B", REFLOOP, path],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300, env=clean_env(),
                           cwd=HERE)
@@ -94,14 +125,8 @@ def read(path):
         return f.read()
 
 
-def golden_path(version, name):
-    if version == BASE:
-        return os.path.join(GOLDENS_DIR, name + ".trace")
-    return os.path.join(GOLDENS_DIR, version, name + ".trace")
-
-
 def rel(path):
-    return os.path.relpath(path, HERE)
+    return os.path.relpath(path, os.path.dirname(HERE))  # from tests/
 
 
 def write(path, text):
@@ -134,6 +159,62 @@ def check_interpreter(version, python):
     return ver
 
 
+def run_suite(suite, version, python, ver, names, base_traces, check):
+    """Regenerates (or with `check` compares) one suite's goldens for one version;
+    True if something failed or differs."""
+    failed = False
+    golden_path = suite.golden_path
+    for name in names:
+        text = run_program(python, name, suite.program_path(name))
+        if text is None:
+            failed = True
+            continue
+        path = golden_path(version, name)
+        key = (suite.goldens_dir, name)
+        if version == BASE:
+            base_traces[key] = text
+            base = None
+        else:
+            base = base_traces.get(key)
+            if base is None:
+                base_path = golden_path(BASE, name)
+                base = read(base_path) if os.path.exists(base_path) else None
+        # A version's own golden exists only where its trace differs from 3.12's.
+        wanted = None if base is not None and text == base else text
+        old = read(path) if os.path.exists(path) else None
+        if check:
+            expected = old if old is not None else (base if version != BASE else None)
+            if expected != text or (wanted is None and old is not None):
+                failed = True
+                sys.stdout.writelines(difflib.unified_diff(
+                    (expected or "").splitlines(True), text.splitlines(True),
+                    rel(path if old is not None or version == BASE else golden_path(BASE, name)),
+                    "%s (CPython %s)" % (name, ver)))
+                if wanted is None and old is not None:
+                    print("regen: %s is the same as 3.12's: remove it" % rel(path))
+                elif old is None and version == BASE:
+                    print("regen: %s is missing" % rel(path))
+        elif wanted is None:
+            if old is not None:
+                os.remove(path)
+                print("removed %s (same as 3.12's)" % rel(path))
+        elif old != wanted:
+            write(path, wanted)
+            print("wrote %s (%d lines)" % (rel(path), wanted.count("\n")))
+
+    folder = os.path.dirname(golden_path(version, "x"))
+    stale = []
+    if os.path.isdir(folder):
+        stale = sorted(f[:-6] for f in os.listdir(folder)
+                       if f.endswith(".trace") and f[:-6] not in names)
+    for name in stale:
+        print("regen: %s has no program (%s)"
+              % (rel(golden_path(version, name)), rel(suite.program_path(name))))
+        if check:
+            failed = True
+    return failed
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--check", action="store_true",
@@ -156,60 +237,20 @@ def main(argv=None):
     if not pythons:
         return SKIP
 
-    names = programs()
     failed = False
     base_traces = {}
     # 3.12 first: the others are compared with (or kept only where they differ from) it.
     for version in sorted(pythons, key=lambda v: (v != BASE, v)):
         python, ver = pythons[version]
-        for name in names:
-            text = run_program(python, name)
-            if text is None:
-                failed = True
+        count = 0
+        for suite in SUITES:
+            if not suite.covers(version):
                 continue
-            path = golden_path(version, name)
-            if version == BASE:
-                base_traces[name] = text
-                base = None
-            else:
-                base = base_traces.get(name)
-                if base is None:
-                    base_path = golden_path(BASE, name)
-                    base = read(base_path) if os.path.exists(base_path) else None
-            # A version's own golden exists only where its trace differs from 3.12's.
-            wanted = None if base is not None and text == base else text
-            old = read(path) if os.path.exists(path) else None
-            if args.check:
-                expected = old if old is not None else (base if version != BASE else None)
-                if expected != text or (wanted is None and old is not None):
-                    failed = True
-                    sys.stdout.writelines(difflib.unified_diff(
-                        (expected or "").splitlines(True), text.splitlines(True),
-                        rel(path if old is not None or version == BASE else golden_path(BASE, name)),
-                        "%s (CPython %s)" % (name, ver)))
-                    if wanted is None and old is not None:
-                        print("regen: %s is the same as 3.12's: remove it" % rel(path))
-                    elif old is None and version == BASE:
-                        print("regen: %s is missing" % rel(path))
-            elif wanted is None:
-                if old is not None:
-                    os.remove(path)
-                    print("removed %s (same as 3.12's)" % rel(path))
-            elif old != wanted:
-                write(path, wanted)
-                print("wrote %s (%d lines)" % (rel(path), wanted.count("\n")))
-
-        stale = []
-        folder = os.path.dirname(golden_path(version, "x"))
-        if os.path.isdir(folder):
-            stale = sorted(f[:-6] for f in os.listdir(folder)
-                           if f.endswith(".trace") and f[:-6] not in names)
-        for name in stale:
-            print("regen: %s has no program (programs/%s.py)" % (rel(golden_path(version, name)), name))
-            if args.check:
-                failed = True
+            names = suite.programs()
+            count += len(names)
+            failed |= run_suite(suite, version, python, ver, names, base_traces, args.check)
         if args.check and not failed:
-            print("ok: %d programs match CPython %s" % (len(names), ver))
+            print("ok: %d programs match CPython %s" % (count, ver))
 
     if failed:
         return 1

@@ -1,6 +1,7 @@
 // gc_point() and the cyclic collection of pending tasks (sim/include/corosim/gc.hpp; SEMANTICS
-// A6, B12, H2). Each expected trace is what CPython 3.12.1 printed for the same program on the
-// conformance reference loop (tests/conformance/refloop.py, which collects only at gc_point).
+// A6, B12, H2). Each expected trace is the golden of the same program in tests/sim/programs
+// (gc_*.py), run by CPython 3.12 on the conformance reference loop, which collects only at
+// gc_point.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -16,16 +17,17 @@
 namespace corosim {
 namespace {
 
+using testing::golden;
 using testing::lines;
 
 // What gc_point() returned, for the tests that also check the count.
 std::vector<std::size_t> collected;
 
-void expect_run(Coro<void> (*make)(), const char* expected, std::vector<std::size_t> counts) {
+void expect_run(Coro<void> (*make)(), const std::string& name, std::vector<std::size_t> counts) {
     collected.clear();
     const RunResult r = run([make] { return make(); });
     EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
-    EXPECT_EQ(lines(r), expected);
+    EXPECT_EQ(lines(r), golden(name));
     EXPECT_EQ(collected, counts);
     EXPECT_EQ(r.frames_created, r.frames_destroyed);
 }
@@ -51,16 +53,7 @@ Coro<void> future_held_by_main() {
 }
 
 TEST(GcPoint, LeavesATaskWhoseFutureARunningTaskStillHolds) {
-    expect_run(&future_held_by_main, R"(     0 -            run.start
-     0 Task-1       waiting
-     0 main         gc label=a
-     0 Task-1       woke
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)",
-               {0});
+    expect_run(&future_held_by_main, "gc_future_held_by_main", {0});
 }
 
 // ---- a timer's reference keeps a sleeping task ----
@@ -81,15 +74,7 @@ Coro<void> sleeping_task() {
 }
 
 TEST(GcPoint, LeavesASleepingTask) {
-    expect_run(&sleeping_task, R"(     0 -            run.start
-     0 main         gc label=a
-  1000 Task-1       slept
-  2000 main         end
-  2000 -            run.result value=None
-  2000 -            gc label=end
-  2000 -            run.closed
-)",
-               {0});
+    expect_run(&sleeping_task, "gc_sleeping_task", {0});
 }
 
 // ---- two tasks each holding the future the other awaits: one cycle, both collected ----
@@ -140,18 +125,7 @@ Coro<void> cross_held() {
 }
 
 TEST(GcPoint, CollectsTwoTasksHoldingEachOthersFutureInCreationOrder) {
-    expect_run(&cross_held, R"(     0 -            run.start
-     0 main         gc label=a
-     0 main         a.finally holds=True
-     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-1>
-     0 main         b.finally holds=True
-     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-2>
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)",
-               {2});
+    expect_run(&cross_held, "gc_cross_held", {2});
 }
 
 // ---- what close() ends with ----
@@ -175,16 +149,7 @@ Coro<void> finally_raises() {
 }
 
 TEST(GcPoint, AnExceptionOutOfTheCloseIsUnraisableThenTheTaskIsReported) {
-    expect_run(&finally_raises, R"(     0 -            run.start
-     0 main         gc label=a
-     0 main         unraisable message=Exception ignored in: <coroutine object raiser> exc=ValueError('x')
-     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-1>
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)",
-               {1});
+    expect_run(&finally_raises, "gc_finally_raises", {1});
 }
 
 Coro<std::int64_t> returner() {
@@ -207,16 +172,7 @@ Coro<void> close_returns() {
 }
 
 TEST(GcPoint, ACoroutineThatReturnsFromGeneratorExitClosesQuietly) {
-    expect_run(&close_returns, R"(     0 -            run.start
-     0 main         gc label=a
-     0 main         returning
-     0 main         loop.error message=Task was destroyed but it is pending! task=<Task Task-1>
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)",
-               {1});
+    expect_run(&close_returns, "gc_close_returns", {1});
 }
 
 // ---- the report goes through the loop's exception handler ----
@@ -237,16 +193,7 @@ Coro<void> handler_sees_task() {
 }
 
 TEST(GcPoint, ACustomExceptionHandlerGetsTheReportOnce) {
-    expect_run(&handler_sees_task, R"(     0 -            run.start
-     0 Task-1       waiting
-     0 main         gc label=a
-     0 main         handler message=Task was destroyed but it is pending! task=<Task Task-1> exc=none
-     0 main         gc label=b
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)",
-               {1, 0});
+    expect_run(&handler_sees_task, "gc_handler_sees_task", {1, 0});
 }
 
 // ---- handles are tracked by their loop, and may outlive it ----
