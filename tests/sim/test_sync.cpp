@@ -1,6 +1,6 @@
 // asyncio synchronisation primitives and Queue (sim/include/corosim/sync.hpp, queue.hpp). Each
-// scenario is the C++ twin of a CPython 3.12 program run on the conformance reference loop
-// (tests/conformance/refloop.py); the expected text is that program's FIFO trace, verbatim.
+// scenario is the C++ twin of a program in tests/sim/programs (sync_*.py); the expected text is
+// that program's golden, its trace by CPython 3.12 on the conformance reference loop.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -14,8 +14,7 @@
 namespace corosim {
 namespace {
 
-using testing::expect_trace;
-using testing::lines;
+using testing::expect_golden;
 
 // ---------------------------------------------------------------- Event
 
@@ -40,20 +39,7 @@ Coro<void> event_order() {
 }
 
 TEST(EventRules, WaitersWakeInOrderAndASetEventDoesNotBlock) {
-    expect_trace(&event_order, R"(     0 -            run.start
-     0 Task-1       wait i=0
-     0 Task-2       wait i=1
-     0 Task-3       wait i=2
-     0 main         set was=False ev=<asyncio.locks.Event object [unset, waiters:3]>
-     0 main         fast r=True
-     0 Task-1       woke i=0 r=True
-     0 Task-2       woke i=1 r=True
-     0 Task-3       woke i=2 r=True
-     0 main         cleared set=False
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&event_order, "sync_event_order");
 }
 
 // ---------------------------------------------------------------- Lock
@@ -85,23 +71,7 @@ Coro<void> lock_fifo() {
 }
 
 TEST(LockRules, WaitersAcquireInFifoOrderAndReleasingAnUnlockedLockRaises) {
-    expect_trace(&lock_fifo, R"(     0 -            run.start
-     0 Task-1       want i=0
-     0 Task-2       want i=1
-     0 Task-3       want i=2
-     0 main         release lock=<asyncio.locks.Lock object [locked, waiters:3]>
-     0 Task-1       got i=0
-     0 Task-1       released i=0
-     0 Task-2       got i=1
-     0 Task-2       released i=1
-     0 Task-3       got i=2
-     0 Task-3       released i=2
-     0 main         end locked=False
-     0 main         error e=RuntimeError('Lock is not acquired.')
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&lock_fifo, "sync_lock_fifo");
 }
 
 Coro<void> lock_cancel_worker(Lock lock, std::int64_t i) {
@@ -149,23 +119,7 @@ Coro<void> lock_cancel() {
 }
 
 TEST(LockRules, CancelledWaiterDoesNotStealTheLockAndPassesTheWakeupOn) {
-    expect_trace(&lock_cancel, R"(     0 -            run.start
-     0 main         after locked=False lock=<asyncio.locks.Lock object [unlocked, waiters:4]>
-     0 Task-1       cancelled i=0 locked=False
-     0 Task-3       cancelled i=2 locked=False
-     0 Task-2       got i=1
-     0 main         task_cancelled i=0
-     0 Task-2       released i=1
-     0 Task-4       got i=3
-     0 main         done i=1
-     0 main         task_cancelled i=2
-     0 Task-4       released i=3
-     0 main         done i=3
-     0 main         end lock=<asyncio.locks.Lock object [unlocked]>
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&lock_cancel, "sync_lock_cancel");
 }
 
 Coro<void> lock_fast_path() {
@@ -184,15 +138,7 @@ Coro<void> lock_fast_path() {
 }
 
 TEST(LockRules, AcquireDoesNotQueueBehindOnlyCancelledWaiters) {
-    expect_trace(&lock_fast_path, R"(     0 -            run.start
-     0 main         reacquired lock=<asyncio.locks.Lock object [locked, waiters:1]>
-     0 Task-1       cancelled i=0 locked=True
-     0 main         task_cancelled i=0
-     0 main         end lock=<asyncio.locks.Lock object [unlocked]>
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&lock_fast_path, "sync_lock_fast_path");
 }
 
 Coro<void> lock_deadlock() {
@@ -205,14 +151,7 @@ Coro<void> lock_deadlock() {
 }
 
 TEST(LockRules, WaitersBlockedAtADeadlockAreCancelledAtShutdown) {
-    expect_trace(&lock_deadlock, R"(     0 -            run.start
-     0 main         again lock=<asyncio.locks.Lock object [locked]>
-     0 -            deadlock
-     0 -            run.cancel_all tasks=['main', 'Task-1']
-     0 -            gc label=end
-     0 -            run.closed
-)",
-                 Outcome::kDeadlock);
+    expect_golden(&lock_deadlock, "sync_lock_deadlock", Outcome::kDeadlock);
 }
 
 Coro<void> held(Lock lock, std::int64_t i) {
@@ -232,15 +171,7 @@ Coro<void> lock_async_with() {
 }
 
 TEST(LockRules, AsyncWithAcquiresAndReleases) {
-    expect_trace(&lock_async_with, R"(     0 -            run.start
-     0 main         in i=9 locked=True
-     0 Task-1       in i=0 locked=True
-     0 Task-2       in i=1 locked=True
-     0 main         end locked=False
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&lock_async_with, "sync_lock_async_with");
 }
 
 // ---------------------------------------------------------------- Semaphore
@@ -270,25 +201,7 @@ Coro<void> sem_order() {
 }
 
 TEST(SemaphoreRules, AtMostValueHoldersAndWaitersEnterInFifoOrder) {
-    expect_trace(&sem_order, R"(     0 -            run.start
-     0 Task-1       enter i=0 n=1
-     0 Task-2       enter i=1 n=2
-     0 main         sem sem=<asyncio.locks.Semaphore object [locked, waiters:4]> locked=True
-     2 Task-2       exit i=1
-     2 Task-3       enter i=2 n=2
-     3 Task-1       exit i=0
-     3 Task-3       exit i=2
-     3 Task-4       enter i=3 n=1
-     3 Task-5       enter i=4 n=2
-     5 Task-5       exit i=4
-     5 Task-6       enter i=5 n=2
-     6 Task-4       exit i=3
-     6 Task-6       exit i=5
-     6 main         end sem=<asyncio.locks.Semaphore object [unlocked, value:2]>
-     6 -            run.result value=None
-     6 -            gc label=end
-     6 -            run.closed
-)");
+    expect_golden(&sem_order, "sync_sem_order");
 }
 
 Coro<void> sem_cancel_worker(Semaphore sem, std::int64_t i) {
@@ -320,20 +233,7 @@ Coro<void> sem_cancel() {
 }
 
 TEST(SemaphoreRules, WokenThenCancelledWaiterHandsItsUnitToTheNext) {
-    expect_trace(&sem_cancel, R"(     0 -            run.start
-     0 main         after sem=<asyncio.locks.Semaphore object [locked, waiters:4]>
-     0 Task-1       cancelled i=0 value=0
-     0 Task-3       cancelled i=2 value=0
-     0 Task-2       got i=1 value=0
-     0 main         task_cancelled i=0
-     0 main         task_cancelled i=2
-     0 main         mid sem=<asyncio.locks.Semaphore object [locked, waiters:1]>
-     0 Task-4       got i=3 value=0
-     0 main         end sem=<asyncio.locks.Semaphore object [locked]>
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&sem_cancel, "sync_sem_cancel");
 }
 
 Coro<void> bounded() {
@@ -353,13 +253,7 @@ Coro<void> bounded() {
 }
 
 TEST(SemaphoreRules, BoundedSemaphoreOverReleaseAndNegativeValueRaise) {
-    expect_trace(&bounded, R"(     0 -            run.start
-     0 main         error e=ValueError('BoundedSemaphore released too many times') sem=<asyncio.locks.BoundedSemaphore object [unlocked, value:1]>
-     0 main         error e=ValueError('Semaphore initial value must be >= 0')
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&bounded, "sync_bounded");
 }
 
 // ---------------------------------------------------------------- Condition
@@ -414,26 +308,7 @@ Coro<void> cond_notify() {
 }
 
 TEST(ConditionRules, NotifyOneThenTwoThenAllWakeWaitersInOrderAndNeedTheLock) {
-    expect_trace(&cond_notify, R"(     0 -            run.start
-     0 Task-1       wait i=0
-     0 Task-2       wait i=1
-     0 Task-3       wait i=2
-     0 Task-4       wait i=3
-     0 Task-5       wait i=4
-     0 main         notified n=1 cond=<asyncio.locks.Condition object [locked, waiters:5]>
-     0 Task-1       woke i=0 r=True locked=True
-     0 main         notified n=2
-     0 Task-2       woke i=1 r=True locked=True
-     0 Task-3       woke i=2 r=True locked=True
-     0 main         notified n=all
-     0 Task-4       woke i=3 r=True locked=True
-     0 Task-5       woke i=4 r=True locked=True
-     0 main         error e=RuntimeError('cannot notify on un-acquired lock')
-     0 main         error e=RuntimeError('cannot wait on un-acquired lock')
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&cond_notify, "sync_cond_notify");
 }
 
 Coro<void> consumer_body(Condition cond, std::int64_t i, std::shared_ptr<std::int64_t> box) {
@@ -467,18 +342,7 @@ Coro<void> cond_wait_for() {
 }
 
 TEST(ConditionRules, WaitForReturnsOnceThePredicateHolds) {
-    expect_trace(&cond_wait_for, R"(     0 -            run.start
-     0 Task-4       ready i=0 n=0 v=True
-     0 main         bump n=1
-     0 Task-2       ready i=1 n=1 v=True
-     0 main         bump n=2
-     0 Task-1       ready i=2 n=2 v=True
-     0 main         bump n=3
-     0 Task-3       ready i=3 n=3 v=True
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&cond_wait_for, "sync_cond_wait_for");
 }
 
 Coro<void> cond_cancel_waiter(Condition cond) {
@@ -515,14 +379,7 @@ Coro<void> cond_cancel() {
 }
 
 TEST(ConditionRules, CancelledWaitReacquiresTheLockBeforeRaising) {
-    expect_trace(&cond_cancel, R"(     0 -            run.start
-     0 main         holding cond=<asyncio.locks.Condition object [locked]>
-     0 Task-1       cancelled locked=True e=CancelledError('stop')
-     0 main         task_cancelled e=CancelledError('stop') locked=False
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&cond_cancel, "sync_cond_cancel");
 }
 
 Coro<void> cond_cancel_reacquire() {
@@ -541,14 +398,7 @@ Coro<void> cond_cancel_reacquire() {
 }
 
 TEST(ConditionRules, CancelWhileReacquiringRaisesAFreshCancelledErrorOnceReacquired) {
-    expect_trace(&cond_cancel_reacquire, R"(     0 -            run.start
-     0 main         holding cond=<asyncio.locks.Condition object [locked]> lock=<asyncio.locks.Lock object [locked, waiters:1]>
-     0 Task-1       cancelled locked=True e=CancelledError()
-     0 main         task_cancelled e=CancelledError() locked=False
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&cond_cancel_reacquire, "sync_cond_cancel_reacquire");
 }
 
 Coro<void> cond_cancel_twice() {
@@ -566,13 +416,7 @@ Coro<void> cond_cancel_twice() {
 }
 
 TEST(ConditionRules, CancelledTwiceRaisesAFreshCancelledErrorChainedToTheFirst) {
-    expect_trace(&cond_cancel_twice, R"(     0 -            run.start
-     0 Task-1       cancelled locked=True e=CancelledError() <-context- CancelledError('one')
-     0 main         task_cancelled e=CancelledError() <-context- CancelledError('one') locked=False
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&cond_cancel_twice, "sync_cond_cancel_twice");
 }
 
 // ---------------------------------------------------------------- Queue
@@ -607,24 +451,7 @@ Coro<void> queue_put_blocking() {
 }
 
 TEST(QueueRules, PutBlocksWhileFullAndJoinWaitsForTaskDone) {
-    expect_trace(&queue_put_blocking, R"(     0 -            run.start
-     0 Task-1       put i=0 size=1 full=False
-     0 Task-1       put i=1 size=2 full=True
-     0 main         state q=<Queue maxsize=2 _queue=[0, 1] _putters[1] tasks=2>
-     0 Task-2       got v=0 q=<Queue maxsize=2 _queue=[1] tasks=2>
-     0 Task-1       put i=2 size=2 full=True
-     0 Task-2       got v=1 q=<Queue maxsize=2 _queue=[2] tasks=2>
-     0 Task-1       put i=3 size=2 full=True
-     0 Task-2       got v=2 q=<Queue maxsize=2 _queue=[3] tasks=2>
-     0 Task-1       put i=4 size=2 full=True
-     0 Task-2       got v=3 q=<Queue maxsize=2 _queue=[4] tasks=2>
-     0 main         produced q=<Queue maxsize=2 _queue=[4] tasks=2>
-     0 Task-2       got v=4 q=<Queue maxsize=2 tasks=1>
-     0 main         joined q=<Queue maxsize=2>
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&queue_put_blocking, "sync_queue_put_blocking");
 }
 
 Coro<void> getter(Queue<std::string> q, std::int64_t i) {
@@ -644,16 +471,7 @@ Coro<void> queue_get_order() {
 }
 
 TEST(QueueRules, WaitingGettersReceiveItemsInOrder) {
-    expect_trace(&queue_get_order, R"(     0 -            run.start
-     0 main         state q=<Queue maxsize=0 _getters[3]>
-     0 main         state q=<Queue maxsize=0 _queue=['a', 'b', 'c'] tasks=3>
-     0 Task-1       got i=0 v=a
-     0 Task-2       got i=1 v=b
-     0 Task-3       got i=2 v=c
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&queue_get_order, "sync_queue_get_order");
 }
 
 Coro<void> queue_nowait() {
@@ -682,16 +500,7 @@ Coro<void> queue_nowait() {
 }
 
 TEST(QueueRules, NowaitErrorsAndTaskDoneCalledTooManyTimes) {
-    expect_trace(&queue_nowait, R"(     0 -            run.start
-     0 main         error e=QueueEmpty()
-     0 main         error e=QueueFull()
-     0 main         state size=1 full=True empty=False q=<Queue maxsize=1 _queue=[1] tasks=1>
-     0 main         error e=ValueError('task_done() called too many times') v=1
-     0 main         joined
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&queue_nowait, "sync_queue_nowait");
 }
 
 Coro<void> joiner(Queue<std::int64_t> q, std::int64_t i) {
@@ -714,16 +523,7 @@ Coro<void> queue_join() {
 }
 
 TEST(QueueRules, JoinWakesEveryJoinerWhenTheLastTaskIsDone) {
-    expect_trace(&queue_join, R"(     0 -            run.start
-     0 main         done v=0 q=<Queue maxsize=0 _queue=[1, 2] tasks=2>
-     0 main         done v=1 q=<Queue maxsize=0 _queue=[2] tasks=1>
-     0 main         done v=2 q=<Queue maxsize=0>
-     0 Task-1       joined i=0
-     0 Task-2       joined i=1
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&queue_join, "sync_queue_join");
 }
 
 Coro<void> cancel_getter(Queue<std::string> q, std::int64_t i) {
@@ -770,23 +570,7 @@ Coro<void> queue_cancel() {
 }
 
 TEST(QueueRules, CancelledGetterDoesNotLoseAnItemNorACancelledPutterASlot) {
-    expect_trace(&queue_cancel, R"(     0 -            run.start
-     0 Task-1       cancelled i=0 q=<Queue maxsize=0 _queue=['x'] tasks=1>
-     0 Task-2       cancelled i=1 q=<Queue maxsize=0 _queue=['x'] tasks=1>
-     0 Task-3       got i=2 v=x
-     0 main         task_cancelled i=0
-     0 main         task_cancelled i=1
-     0 main         state q=<Queue maxsize=0 tasks=1>
-     0 Task-4       cancelled i=0 q=<Queue maxsize=1 tasks=1>
-     0 Task-5       cancelled i=1 q=<Queue maxsize=1 tasks=1>
-     0 Task-6       put i=2
-     0 main         task_cancelled i=0
-     0 main         task_cancelled i=1
-     0 main         state v=100 q=<Queue maxsize=1 _queue=[2] tasks=2>
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&queue_cancel, "sync_queue_cancel");
 }
 
 // ---------------------------------------------------------------- handles

@@ -1,0 +1,40 @@
+"""A cancelled Condition.wait() re-acquires the lock before raising.
+
+Pins tests/sim/test_sync.cpp ConditionRules.CancelledWaitReacquiresTheLockBeforeRaising.
+"""
+import asyncio
+
+from refloop import trace, chain
+
+DEFAULTS = {}
+
+
+async def cond_cancel_waiter(cond):
+    await cond.acquire()
+    try:
+        await cond.wait()
+    except asyncio.CancelledError as e:
+        trace("cancelled", locked=cond.locked(), e=chain(e))
+        cond.release()
+        raise
+
+
+async def await_cancelled(t, lock):
+    try:
+        await t
+    except asyncio.CancelledError as e:
+        trace("task_cancelled", e=chain(e), locked=lock.locked())
+
+
+async def main():
+    lock = asyncio.Lock()
+    cond = asyncio.Condition(lock)
+    t = asyncio.create_task(cond_cancel_waiter(cond))
+    await asyncio.sleep(0)
+    await lock.acquire()
+    t.cancel("stop")
+    await asyncio.sleep(0)
+    trace("holding", cond=cond)
+    await asyncio.sleep(0)
+    lock.release()
+    await await_cancelled(t, lock)
