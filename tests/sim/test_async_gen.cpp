@@ -1,7 +1,7 @@
 // Async generators (sim/include/corosim/async_gen.hpp, SEMANTICS F): anext, asend, athrow,
-// aclose, the error messages and the awaitable states. Every expected trace comes from CPython
-// 3.12.1 running the Python program quoted above each scenario on the conformance reference loop
-// (tests/conformance/refloop.py). Awaitable states (already running, reuse), the async-for
+// aclose, the error messages and the awaitable states. Every expected trace is the golden of the
+// program each test names (tests/sim/programs/agen_*.py), CPython 3.12.1's trace on the
+// conformance reference loop. Awaitable states (already running, reuse), the async-for
 // helper and the loop's hooks (firstiter, finalizer, shutdown_asyncgens) are in
 // test_async_gen_loop.cpp.
 #include <gtest/gtest.h>
@@ -17,27 +17,13 @@
 namespace corosim {
 namespace {
 
-using testing::expect_trace;
-using testing::lines;
+using testing::expect_golden;
 
 /// `anext(g, "dflt")` as traced: the value, or dflt when the generator is exhausted.
 std::string or_dflt(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("dflt"); }
 
 // ---------------------------------------------------------------- anext
 
-// async def count(n):
-//     trace("gen.start", n=n)
-//     for i in range(n): yield i * 10
-//     trace("gen.end")
-// async def main():
-//     g = count(2); trace("created")
-//     trace("got", v=await anext(g)); trace("got", v=await anext(g))
-//     try: await anext(g)
-//     except StopAsyncIteration as e: trace("stop", exc=e)
-//     try: await anext(g)
-//     except StopAsyncIteration as e: trace("stop.again", exc=e)
-//     h = count(1)
-//     for _ in range(3): trace("default", v=await anext(h, -1))
 AsyncGen<std::int64_t> count(std::int64_t n) {
     trace("gen.start", {{"n", n}});
     for (std::int64_t i = 0; i < n; ++i) co_yield i * 10;
@@ -69,47 +55,11 @@ Coro<void> anext_main() {
 }
 
 TEST(AsyncGenRules, AnextYieldsValuesThenStopAsyncIterationAndTheDefault) {
-    expect_trace(&anext_main, R"(     0 -            run.start
-     0 main         created
-     0 main         asyncgen.firstiter name=count
-     0 main         gen.start n=2
-     0 main         got v=0
-     0 main         got v=10
-     0 main         gen.end
-     0 main         stop exc=StopAsyncIteration()
-     0 main         stop.again exc=StopAsyncIteration()
-     0 main         asyncgen.firstiter name=count
-     0 main         gen.start n=1
-     0 main         default v=0
-     0 main         gen.end
-     0 main         default v=-1
-     0 main         default v=-1
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&anext_main, "agen_anext");
 }
 
 // ---------------------------------------------------------------- asend
 
-// async def acc():
-//     total = 0; trace("acc.start")
-//     while True:
-//         got = yield total
-//         trace("acc.got", got=got)
-//         if got is None: break
-//         total += got
-//     trace("acc.end", total=total)
-// async def main():
-//     g = acc()
-//     try: await g.asend(5)
-//     except TypeError as e: trace("early", exc=e)
-//     trace("first", v=await g.asend(None))
-//     trace("sent", v=await g.asend(2)); trace("sent", v=await g.asend(3))
-//     try: await g.asend(None)
-//     except StopAsyncIteration as e: trace("stop", exc=e)
-//     try: await g.asend(4)
-//     except StopAsyncIteration as e: trace("stop.again", exc=e)
 AsyncGen<std::int64_t> acc() {
     std::int64_t total = 0;
     trace("acc.start");
@@ -148,47 +98,11 @@ Coro<void> asend_main() {
 }
 
 TEST(AsyncGenRules, AsendValueBecomesTheYieldExpressionAndNonNoneToAJustStartedOneIsATypeError) {
-    expect_trace(&asend_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=acc
-     0 main         early exc=TypeError("can't send non-None value to a just-started async generator")
-     0 main         acc.start
-     0 main         first v=0
-     0 main         acc.got got=2
-     0 main         sent v=2
-     0 main         acc.got got=3
-     0 main         sent v=5
-     0 main         acc.got got=None
-     0 main         acc.end total=5
-     0 main         stop exc=StopAsyncIteration()
-     0 main         stop.again exc=StopAsyncIteration()
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&asend_main, "agen_asend");
 }
 
 // ---------------------------------------------------------------- athrow
 
-// async def gen():
-//     try:
-//         try: yield 1
-//         except KeyError as e:
-//             trace("gen.caught", exc=e); await asyncio.sleep(1); yield 2
-//         yield 3
-//     finally: trace("gen.finally")
-// async def quiet():
-//     try: yield 1
-//     except KeyError as e: trace("quiet.caught", exc=e)
-// async def main():
-//     g = gen(); trace("next", v=await anext(g))
-//     trace("athrow", v=await g.athrow(KeyError("k")))
-//     try: await g.athrow(ValueError("v"))
-//     except ValueError as e: trace("escaped", exc=e)
-//     try: await anext(g)
-//     except StopAsyncIteration as e: trace("after", exc=e)
-//     q = quiet(); trace("next", v=await anext(q))
-//     try: await q.athrow(KeyError("q"))
-//     except StopAsyncIteration as e: trace("athrow.returned", exc=e)
 AsyncGen<std::int64_t> thrower() {
     std::exception_ptr err;
     try {
@@ -246,34 +160,9 @@ Coro<void> athrow_main() {
 }
 
 TEST(AsyncGenRules, AthrowRaisesAtTheYieldCaughtThenYieldsOrPropagatesAndFinishes) {
-    expect_trace(&athrow_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         next v=1
-     0 main         gen.caught exc=KeyError('k')
-  1000 main         athrow v=2
-  1000 main         gen.finally
-  1000 main         escaped exc=ValueError('v')
-  1000 main         after exc=StopAsyncIteration()
-  1000 main         asyncgen.firstiter name=quiet
-  1000 main         next v=1
-  1000 main         quiet.caught exc=KeyError('q')
-  1000 main         athrow.returned exc=StopAsyncIteration()
-  1000 -            run.result value=None
-  1000 -            gc label=end
-  1000 -            run.closed
-)");
+    expect_golden(&athrow_main, "agen_athrow");
 }
 
-// async def gen():
-//     try: trace("gen.body"); yield 1
-//     finally: trace("gen.finally")
-// async def main():
-//     g = gen()
-//     try: await g.athrow(ValueError("early"))
-//     except ValueError as e: trace("raised", exc=e)
-//     try: await anext(g)
-//     except StopAsyncIteration as e: trace("exhausted", exc=e)
-//     trace("aclose", value=await g.aclose())
 AsyncGen<std::int64_t> body_and_finally() {
     std::exception_ptr err;
     try {
@@ -303,26 +192,9 @@ Coro<void> athrow_unstarted_main() {
 }
 
 TEST(AsyncGenRules, AthrowOnANotStartedGeneratorRaisesWithoutRunningItAndExhaustsIt) {
-    expect_trace(&athrow_unstarted_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         raised exc=ValueError('early')
-     0 main         exhausted exc=StopAsyncIteration()
-     0 main         aclose value=None
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&athrow_unstarted_main, "agen_athrow_unstarted");
 }
 
-// async def gen(): yield 1
-// async def main():
-//     g = gen(); trace("next", v=await anext(g)); trace("next", v=await anext(g, "dflt"))
-//     trace("athrow.finished", value=await g.athrow(KeyError("late")))
-//     h = gen(); trace("next", v=await anext(h))
-//     try: await h.athrow(ValueError("v"))
-//     except ValueError as e: trace("escaped", exc=e)
-//     trace("athrow.after.escape", value=await h.athrow(KeyError("late")))
-// (3.11.7 and 3.13.0 agree: athrow on a finished generator returns None, it does not raise.)
 AsyncGen<std::int64_t> one() { co_yield 1; }
 
 /// `trace(kind, value=await g.athrow(KeyError("late")))`, None for a returning athrow.
@@ -360,42 +232,11 @@ Coro<void> athrow_finished_main() {
 }
 
 TEST(AsyncGenRules, AthrowOnAFinishedGeneratorReturnsNone) {
-    expect_trace(&athrow_finished_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         next v=1
-     0 main         next v=dflt
-     0 main         athrow.finished value=None
-     0 main         asyncgen.firstiter name=gen
-     0 main         next v=1
-     0 main         escaped exc=ValueError('v')
-     0 main         athrow.after.escape value=None
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&athrow_finished_main, "agen_athrow_finished");
 }
 
 // ---------------------------------------------------------------- aclose
 
-// async def gen():
-//     try:
-//         yield 1; trace("gen.unreached"); yield 2
-//     except GeneratorExit as e:
-//         trace("gen.exit", exc=e); raise
-//     finally:
-//         trace("gen.finally"); await asyncio.sleep(1); trace("gen.finally.end")
-// async def bad():
-//     try: yield 1
-//     finally:
-//         trace("bad.finally"); await asyncio.sleep(0); raise ValueError("cleanup")
-// async def main():
-//     g = gen(); trace("next", v=await anext(g))
-//     trace("closed", value=await g.aclose()); trace("closed.again", value=await g.aclose())
-//     trace("anext", v=await anext(g, "dflt"))
-//     b = bad(); trace("next", v=await anext(b))
-//     try: await b.aclose()
-//     except ValueError as e: trace("aclose.raised", exc=e)
-//     trace("closed.again", value=await b.aclose())
 AsyncGen<std::int64_t> closable() {
     std::exception_ptr err;
     try {
@@ -447,35 +288,9 @@ Coro<void> aclose_main() {
 }
 
 TEST(AsyncGenRules, AcloseRaisesGeneratorExitAtTheYieldAndTheFinallyMayAwait) {
-    expect_trace(&aclose_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         next v=1
-     0 main         gen.exit exc=GeneratorExit()
-     0 main         gen.finally
-  1000 main         gen.finally.end
-  1000 main         closed value=None
-  1000 main         closed.again value=None
-  1000 main         anext v=dflt
-  1000 main         asyncgen.firstiter name=bad
-  1000 main         next v=1
-  1000 main         bad.finally
-  1000 main         aclose.raised exc=ValueError('cleanup')
-  1000 main         closed.again value=None
-  1000 -            run.result value=None
-  1000 -            gc label=end
-  1000 -            run.closed
-)");
+    expect_golden(&aclose_main, "agen_aclose");
 }
 
-// async def gen(tag):
-//     try: trace("gen.body", tag=tag); yield 1
-//     finally: trace("gen.finally", tag=tag)
-// async def main():
-//     g = gen("never"); trace("made")
-//     trace("aclose", value=await g.aclose()); trace("anext", v=await anext(g, "dflt"))
-//     h = gen("done")
-//     async for v in h: trace("item", v=v)
-//     trace("aclose", value=await h.aclose()); trace("aclose", value=await h.aclose())
 AsyncGen<std::int64_t> tagged(std::string tag) {
     std::exception_ptr err;
     try {
@@ -504,33 +319,9 @@ Coro<void> aclose_noop_main() {
 }
 
 TEST(AsyncGenRules, AcloseOnANeverStartedOrFinishedGeneratorDoesNothing) {
-    expect_trace(&aclose_noop_main, R"(     0 -            run.start
-     0 main         made
-     0 main         asyncgen.firstiter name=gen
-     0 main         aclose value=None
-     0 main         anext v=dflt
-     0 main         asyncgen.firstiter name=gen
-     0 main         gen.body tag=done
-     0 main         item v=1
-     0 main         gen.finally tag=done
-     0 main         aclose value=None
-     0 main         aclose value=None
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&aclose_noop_main, "agen_aclose_noop");
 }
 
-// async def gen():
-//     try: yield 1
-//     except GeneratorExit as e: trace("gen.exit", exc=e)
-//     await asyncio.sleep(0.5); trace("gen.yield.again"); yield 2; trace("gen.after")
-// async def main():
-//     g = gen(); trace("next", v=await anext(g))
-//     try: await g.aclose()
-//     except RuntimeError as e: trace("aclose", exc=e)
-//     trace("anext", v=await anext(g, "dflt"))
-//     trace("aclose.again", value=await g.aclose())
 AsyncGen<std::int64_t> stubborn() {
     try {
         co_yield 1;
@@ -559,19 +350,7 @@ Coro<void> ignored_exit_main() {
 }
 
 TEST(AsyncGenRules, YieldingWhileClosedRaisesIgnoredGeneratorExit) {
-    expect_trace(&ignored_exit_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         next v=1
-     0 main         gen.exit exc=GeneratorExit()
-   500 main         gen.yield.again
-   500 main         aclose exc=RuntimeError('async generator ignored GeneratorExit')
-   500 main         gen.after
-   500 main         anext v=dflt
-   500 main         aclose.again value=None
-   500 -            run.result value=None
-   500 -            gc label=end
-   500 -            run.closed
-)");
+    expect_golden(&ignored_exit_main, "agen_ignored_exit");
 }
 
 }  // namespace
