@@ -1,8 +1,8 @@
 // Async generators and the loop (sim/include/corosim/async_gen.hpp, SEMANTICS F1, F4-F10): the
 // awaitables' states, the async-for helper, the firstiter and finalizer hooks, the aclose task of
-// an abandoned generator, shutdown_asyncgens and frame accounting. Every expected trace comes from
-// CPython 3.12.1 running the Python program quoted above each scenario on the conformance
-// reference loop (tests/conformance/refloop.py).
+// an abandoned generator, shutdown_asyncgens and frame accounting. Every expected trace is the
+// golden of the program each test names (tests/sim/programs/agen_*.py), CPython 3.12.1's trace on
+// the conformance reference loop.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -17,27 +17,10 @@
 namespace corosim {
 namespace {
 
-using testing::expect_trace;
-using testing::lines;
+using testing::expect_golden;
 
 // ---------------------------------------------------------------- awaitable states
 
-// async def slow():
-//     try:
-//         for i in range(3):
-//             trace("gen.await", i=i); await asyncio.sleep(1); yield i
-//     finally: trace("gen.finally")
-// async def reader(g): trace("reader.got", v=await anext(g))
-// async def intruder(g):
-//     try: await anext(g)
-//     except RuntimeError as e: trace("anext.refused", exc=e)
-//     try: await g.aclose()
-//     except RuntimeError as e: trace("aclose.refused", exc=e)
-// async def main():
-//     g = slow()
-//     t1 = asyncio.create_task(reader(g)); t2 = asyncio.create_task(intruder(g))
-//     await t1; await t2
-//     trace("main.got", v=await anext(g)); await g.aclose(); trace("end")
 AsyncGen<std::int64_t> slow() {
     std::exception_ptr err;
     try {
@@ -84,41 +67,9 @@ Coro<void> already_running_main() {
 }
 
 TEST(AsyncGenLoop, AnextAndAcloseFromAnotherTaskAreRefusedWhileTheGeneratorIsRunning) {
-    expect_trace(&already_running_main, R"(     0 -            run.start
-     0 Task-1       asyncgen.firstiter name=slow
-     0 Task-1       gen.await i=0
-     0 Task-2       anext.refused exc=RuntimeError('anext(): asynchronous generator is already running')
-     0 Task-2       aclose.refused exc=RuntimeError('aclose(): asynchronous generator is already running')
-  1000 Task-1       reader.got v=0
-  1000 main         gen.await i=1
-  2000 main         main.got v=1
-  2000 main         gen.finally
-  2000 main         end
-  2000 -            run.result value=None
-  2000 -            gc label=end
-  2000 -            run.closed
-)");
+    expect_golden(&already_running_main, "agen_already_running");
 }
 
-// async def gen():
-//     x = yield 1; trace("gen.got", x=x); yield 2; yield 3
-// async def main():
-//     g = gen()
-//     a = g.__anext__(); trace("v", v=await a)
-//     try: await a
-//     except RuntimeError as e: trace("reuse.anext", exc=e)
-//     s = g.asend(7); trace("v", v=await s)
-//     try: await s
-//     except RuntimeError as e: trace("reuse.asend", exc=e)
-//     t = g.athrow(KeyError("k"))
-//     try: await t
-//     except KeyError as e: trace("athrow", exc=e)
-//     try: await t
-//     except RuntimeError as e: trace("reuse.athrow", exc=e)
-//     del a, s, t   # (they would outlive main through a reference cycle otherwise)
-//     c = g.aclose(); trace("aclose", value=await c)
-//     try: await c
-//     except RuntimeError as e: trace("reuse.aclose", exc=e)
 AsyncGen<std::int64_t> reusable() {
     const std::optional<std::int64_t> x = co_yield 1;
     trace("gen.got", {{"x", x}});
@@ -166,34 +117,11 @@ Coro<void> reuse_main() {
 }
 
 TEST(AsyncGenLoop, AnAwaitedAnextAsendAthrowOrAcloseAwaitableCannotBeReused) {
-    expect_trace(&reuse_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         v v=1
-     0 main         reuse.anext exc=RuntimeError('cannot reuse already awaited __anext__()/asend()')
-     0 main         gen.got x=7
-     0 main         v v=2
-     0 main         reuse.asend exc=RuntimeError('cannot reuse already awaited __anext__()/asend()')
-     0 main         athrow exc=KeyError('k')
-     0 main         reuse.athrow exc=RuntimeError('cannot reuse already awaited aclose()/athrow()')
-     0 main         aclose value=None
-     0 main         reuse.aclose exc=RuntimeError('cannot reuse already awaited aclose()/athrow()')
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&reuse_main, "agen_reuse");
 }
 
 // ---------------------------------------------------------------- async for
 
-// async def ticks(n):
-//     for i in range(n): await asyncio.sleep(1); yield i
-//     trace("gen.end")
-// async def main():
-//     g = ticks(3)
-//     async for v in g: trace("item", v=v); await asyncio.sleep(0.5)
-//     trace("loop.done")
-//     async for v in g: trace("unreached", v=v)
-//     trace("loop.again"); trace("default", v=await anext(g, "dflt"))
 AsyncGen<std::int64_t> ticks(std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) {
         co_await corosim::sleep(seconds(1));
@@ -216,32 +144,11 @@ Coro<void> async_for_main() {
 }
 
 TEST(AsyncGenLoop, NextDrivesAnAsyncForLoopAndEndsWithoutRaising) {
-    expect_trace(&async_for_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=ticks
-  1000 main         item v=0
-  2500 main         item v=1
-  4000 main         item v=2
-  4500 main         gen.end
-  4500 main         loop.done
-  4500 main         loop.again
-  4500 main         default v=dflt
-  4500 -            run.result value=None
-  4500 -            gc label=end
-  4500 -            run.closed
-)");
+    expect_golden(&async_for_main, "agen_async_for");
 }
 
 // ---------------------------------------------------------------- firstiter hook
 
-// async def gen(tag): trace("gen.body", tag=tag); yield tag
-// async def user(g):
-//     async for v in g: trace("user.item", v=v)
-// async def main():
-//     never = gen("never"); g = gen("a"); trace("created")
-//     a = anext(g); trace("made"); trace("got", v=await a)
-//     b = anext(g); trace("made.again"); trace("default", v=await anext(g, "dflt"))
-//     h = gen("b"); t = asyncio.create_task(user(h)); await t
-//     del never; trace("end")
 AsyncGen<std::string> named(std::string tag) {
     trace("gen.body", {{"tag", tag}});
     co_yield tag;
@@ -272,39 +179,11 @@ Coro<void> firstiter_main() {
 }
 
 TEST(AsyncGenLoop, FirstiterFiresOnceWhenTheFirstAwaitableIsMadeInTheTaskMakingIt) {
-    expect_trace(&firstiter_main, R"(     0 -            run.start
-     0 main         created
-     0 main         asyncgen.firstiter name=gen
-     0 main         made
-     0 main         gen.body tag=a
-     0 main         got v=a
-     0 main         made.again
-     0 main         default v=dflt
-     0 Task-1       asyncgen.firstiter name=gen
-     0 Task-1       gen.body tag=b
-     0 Task-1       user.item v=b
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&firstiter_main, "agen_firstiter");
 }
 
 // ---------------------------------------------------------------- finalizer hook
 
-// async def res(tag):
-//     try:
-//         for i in range(10): yield i
-//     finally:
-//         trace("gen.finally", tag=tag); await asyncio.sleep(1); trace("gen.finally.end", tag=tag)
-// async def reader(tag):
-//     g = res(tag)
-//     trace("reader.got", v=await anext(g)); trace("reader.got", v=await anext(g))
-//     trace("reader.return")
-// async def main():
-//     t = asyncio.create_task(reader("x")); await t; trace("joined")
-//     for n in range(1, 4): await asyncio.sleep(0); trace("tick", n=n)
-//     await asyncio.sleep(2); trace("end")
 AsyncGen<std::int64_t> res(std::string tag) {
     std::exception_ptr err;
     try {
@@ -340,31 +219,9 @@ Coro<void> finalize_main() {
 }
 
 TEST(AsyncGenLoop, AnAbandonedGeneratorIsClosedByAnAcloseTaskWhoseFinallyMayAwait) {
-    expect_trace(&finalize_main, R"(     0 -            run.start
-     0 Task-1       asyncgen.firstiter name=res
-     0 Task-1       reader.got v=0
-     0 Task-1       reader.got v=1
-     0 Task-1       reader.return
-     0 Task-1       asyncgen.finalizer name=res
-     0 main         joined
-     0 Task-2       gen.finally tag=x
-     0 main         tick n=1
-     0 main         tick n=2
-     0 main         tick n=3
-  1000 Task-2       gen.finally.end tag=x
-  2000 main         end
-  2000 -            run.result value=None
-  2000 -            gc label=end
-  2000 -            run.closed
-)");
+    expect_golden(&finalize_main, "agen_finalize");
 }
 
-// async def res():
-//     try: yield 1
-//     finally: trace("gen.finally"); await asyncio.sleep(0); raise ValueError("cleanup")
-// async def main():
-//     g = res(); trace("got", v=await anext(g))
-//     del g; trace("dropped"); await asyncio.sleep(1); trace("end")
 AsyncGen<std::int64_t> res_raises() {
     try {
         co_yield 1;
@@ -387,27 +244,9 @@ Coro<void> finalize_raises_main() {
 }
 
 TEST(AsyncGenLoop, AnAcloseTaskThatFailsReportsItsExceptionAsNeverRetrieved) {
-    expect_trace(&finalize_raises_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=res
-     0 main         got v=1
-     0 main         asyncgen.finalizer name=res
-     0 main         dropped
-     0 Task-1       gen.finally
-     0 -            loop.error message=Task exception was never retrieved future=<Task Task-1> exc=ValueError('cleanup')
-  1000 main         end
-  1000 -            run.result value=None
-  1000 -            gc label=end
-  1000 -            run.closed
-)");
+    expect_golden(&finalize_raises_main, "agen_finalize_raises");
 }
 
-// async def gen():
-//     try: yield 1
-//     finally: trace("gen.finally"); await asyncio.sleep(1); trace("gen.finally.end")
-// async def main():
-//     g = gen(); trace("next", v=await anext(g)); trace("main.end")
-// (SEMANTICS F10: the aclose task is cancelled by run() before its first step; on 3.12 the
-// finally starts with that CancelledError and GeneratorExit ends it at its await.)
 AsyncGen<std::int64_t> left_in_main() {
     std::exception_ptr err;
     try {
@@ -431,31 +270,11 @@ Coro<void> main_return_main() {
 // 3.12: the aclose() awaitable thrown into before it started stays INIT, so the wakeup after the
 // sleep throws GeneratorExit into the finally (no gen.finally.end); 3.13 prints gen.finally.end.
 TEST(AsyncGenLoop, AGeneratorAbandonedAsMainReturnsIsClosedByACancelledAcloseTask) {
-    expect_trace(&main_return_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         next v=1
-     0 main         main.end
-     0 main         asyncgen.finalizer name=gen
-     0 -            run.result value=None
-     0 -            run.cancel_all tasks=['Task-1']
-     0 Task-1       gen.finally
-  1000 -            gc label=end
-  1000 -            run.closed
-)");
+    expect_golden(&main_return_main, "agen_main_return");
 }
 
 // ---------------------------------------------------------------- shutdown_asyncgens
 
-// KEEP = []
-// async def gen(tag, delay):
-//     try: trace("gen.body", tag=tag); yield tag; yield tag
-//     finally:
-//         trace("gen.finally", tag=tag); await asyncio.sleep(delay); trace("gen.finally.end", tag=tag)
-// async def main():
-//     a = gen("a", 1); b = gen("b", 0.5); c = gen("c", 0); d = gen("d", 0)
-//     KEEP.extend([a, b, c, d])
-//     trace("next", v=await anext(a)); trace("next", v=await anext(b)); trace("next", v=await anext(c))
-//     await c.aclose(); trace("main.end")
 AsyncGen<std::string> held(std::string tag, Nanos delay) {
     std::exception_ptr err;
     try {
@@ -490,41 +309,11 @@ Coro<void> shutdown_main() {
 }
 
 TEST(AsyncGenLoop, ShutdownAsyncgensClosesTheSuspendedGeneratorsInFirstIterationOrder) {
-    expect_trace(&shutdown_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         gen.body tag=a
-     0 main         next v=a
-     0 main         asyncgen.firstiter name=gen
-     0 main         gen.body tag=b
-     0 main         next v=b
-     0 main         asyncgen.firstiter name=gen
-     0 main         gen.body tag=c
-     0 main         next v=c
-     0 main         gen.finally tag=c
-     0 main         gen.finally.end tag=c
-     0 main         main.end
-     0 -            run.result value=None
-     0 -            run.shutdown_asyncgens
-     0 Task-2       gen.finally tag=a
-     0 Task-3       gen.finally tag=b
-   500 Task-3       gen.finally.end tag=b
-  1000 Task-2       gen.finally.end tag=a
-  1000 -            gc label=end
-  1000 -            run.closed
-)");
+    expect_golden(&shutdown_main, "agen_shutdown");
 }
 
 // ---------------------------------------------------------------- frames
 
-// async def gen():
-//     try: trace("gen.body"); yield 1
-//     finally: trace("gen.finally")
-// async def probe(): trace("probe")
-// async def main():
-//     never = gen(); del never          # never iterated: no hook at all
-//     g = gen(); a = anext(g); del a; del g   # hooked, never started: finalizer, no-op aclose task
-//     trace("dropped"); await asyncio.sleep(0); trace("tick"); await asyncio.sleep(0)
-//     await asyncio.create_task(probe()); trace("end")
 AsyncGen<std::int64_t> unstarted() {
     std::exception_ptr err;
     try {
@@ -565,17 +354,7 @@ Coro<void> frames_baseline() {
 }
 
 TEST(AsyncGenLoop, UnstartedGeneratorsAreFreedWithoutRunningAndEveryFrameIsDestroyed) {
-    expect_trace(&frames_main, R"(     0 -            run.start
-     0 main         asyncgen.firstiter name=gen
-     0 main         asyncgen.finalizer name=gen
-     0 main         dropped
-     0 main         tick
-     0 Task-2       probe
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&frames_main, "agen_frames");
     // The two generator frames and the aclose task's coroutine are counted, and destroyed: the
     // same run without the generators creates exactly three frames fewer.
     const RunResult with = run([] { return frames_main(); });
