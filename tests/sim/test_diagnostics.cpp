@@ -1,6 +1,6 @@
-// Runtime diagnostics, one TEST per rule (SEMANTICS A4-A8, B11, G6, G9; debug mode). Each test quotes
-// its Python program (plus `import asyncio; from refloop import trace, blocking; DEFAULTS = {}`);
-// the expected text is what CPython 3.12.1 printed for it with tests/conformance/refloop.py.
+// Runtime diagnostics, one TEST per rule (SEMANTICS A4-A8, B11, G6, G9; debug mode). The expected
+// text is the golden of the program each test names (tests/sim/programs/diag_*.py), what CPython
+// 3.12.1 printed for it on the conformance reference loop.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -14,8 +14,7 @@
 namespace corosim {
 namespace {
 
-using testing::expect_trace;
-using testing::lines;
+using testing::expect_golden;
 
 std::vector<std::uint64_t> counts;  // loop counters the scenarios sample (no Python counterpart)
 
@@ -35,19 +34,6 @@ Coro<void> boom(std::string tag) {  // async def boom(tag): raise ValueError(tag
 }
 
 // ---------------------------------------------------------------- never awaited (A4, A5)
-// async def work(tag):
-//     trace("body", tag=tag)
-// async def child():
-//     c = work("child"); trace("child.made"); del c; trace("child.dropped")
-//     k = work("kept"); trace("child.end")        # k dies with the finished frame
-// def callback(done):
-//     c = work("cb"); del c; trace("cb.dropped"); done.set_result(None)
-// async def main():
-//     c = work("main"); trace("made"); del c; trace("dropped")
-//     await asyncio.create_task(child()); trace("child.done")
-//     loop = asyncio.get_running_loop(); done = loop.create_future()
-//     loop.call_soon(callback, done); await done
-//     c = work("closed"); c.close(); del c; trace("closed")
 Coro<void> work(std::string tag) {
     trace("body", {{"tag", tag}});
     co_return;
@@ -82,41 +68,12 @@ Coro<void> unawaited_main() {
 }
 
 TEST(DiagnosticsRules, UnawaitedCoroutineWarnsInTheTaskThatDropsItAndCloseSilencesIt) {
-    expect_trace(&unawaited_main, R"(     0 -            run.start
-     0 main         made
-     0 main         warning category=RuntimeWarning message=coroutine 'work' was never awaited
-     0 main         dropped
-     0 Task-1       child.made
-     0 Task-1       warning category=RuntimeWarning message=coroutine 'work' was never awaited
-     0 Task-1       child.dropped
-     0 Task-1       child.end
-     0 Task-1       warning category=RuntimeWarning message=coroutine 'work' was never awaited
-     0 main         child.done
-     0 -            warning category=RuntimeWarning message=coroutine 'work' was never awaited
-     0 -            cb.dropped
-     0 main         closed
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&unawaited_main, "diag_unawaited");
     // No `body` line: no body ran. One warning per dropped coroutine, none for the closed one.
     EXPECT_EQ(counts, (std::vector<std::uint64_t>{1, 4}));
 }
 
 // ---------------------------------------------------------------- reuse (A7, A8)
-// async def give(v):
-//     trace("give.body", v=v); return v
-// async def fail():
-//     trace("fail.body"); raise ValueError('boom')
-// async def main():
-//     c = give(1); trace("first", value=await c)
-//     try: await c
-//     except RuntimeError as e: trace("again", exc=e)
-//     f = fail()
-//     try: await f
-//     except ValueError as e: trace("first.fail", exc=e)
-//     try: await f
-//     except RuntimeError as e: trace("again.fail", exc=e)
 Coro<int> give(int v) {
     trace("give.body", {{"v", v}});
     co_return v;
@@ -140,30 +97,9 @@ Coro<void> reuse_main() {
 }
 
 TEST(DiagnosticsRules, AwaitingAFinishedCoroutineAgainRaisesCannotReuse) {
-    expect_trace(&reuse_main, R"(     0 -            run.start
-     0 main         give.body v=1
-     0 main         first value=1
-     0 main         again exc=RuntimeError('cannot reuse already awaited coroutine')
-     0 main         fail.body
-     0 main         first.fail exc=ValueError('boom')
-     0 main         again.fail exc=RuntimeError('cannot reuse already awaited coroutine')
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&reuse_main, "diag_reuse");
 }
 
-// async def slow():
-//     trace("slow.start"); await asyncio.sleep(1); trace("slow.end"); return 7
-// async def waiter(c):
-//     trace("waiter.got", value=await c)
-// async def main():
-//     c = slow(); t = asyncio.create_task(waiter(c)); await asyncio.sleep(0)
-//     try: await c
-//     except RuntimeError as e: trace("second", exc=e)
-//     await t
-//     try: await c
-//     except RuntimeError as e: trace("after", exc=e)
 Coro<int> slow() {
     trace("slow.start");
     co_await corosim::sleep(seconds(1));
@@ -186,25 +122,10 @@ Coro<void> busy_main() {
 }
 
 TEST(DiagnosticsRules, AwaitingACoroutineAnotherTaskAwaitsRaisesBeingAwaitedAlready) {
-    expect_trace(&busy_main, R"(     0 -            run.start
-     0 Task-1       slow.start
-     0 main         second exc=RuntimeError('coroutine is being awaited already')
-  1000 Task-1       slow.end
-  1000 Task-1       waiter.got value=7
-  1000 main         after exc=RuntimeError('cannot reuse already awaited coroutine')
-  1000 -            run.result value=None
-  1000 -            gc label=end
-  1000 -            run.closed
-)");
+    expect_golden(&busy_main, "diag_busy");
 }
 
 // ---------------------------------------------------------------- never retrieved (B11)
-// async def main():                            # boom: see above
-//     t = asyncio.create_task(boom('held'))
-//     await asyncio.sleep(0); await asyncio.sleep(0)
-//     trace("still.held", done=t.done())
-//     del t; trace("dropped")
-//     await asyncio.sleep(0); trace("no.second.report")
 Coro<void> held_main() {
     Loop& loop = running_loop();
     counts.clear();
@@ -222,29 +143,10 @@ Coro<void> held_main() {
 }
 
 TEST(DiagnosticsRules, FailedTaskIsReportedOnceWhenItsLastReferenceGoes) {
-    expect_trace(&held_main, R"(     0 -            run.start
-     0 main         still.held done=True
-     0 main         loop.error message=Task exception was never retrieved future=<Task Task-1> exc=ValueError('held')
-     0 main         dropped
-     0 main         no.second.report
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&held_main, "diag_held");
     EXPECT_EQ(counts, (std::vector<std::uint64_t>{0, 1, 1}));
 }
 
-// async def main():                            # boom: see above
-//     t = asyncio.create_task(boom('exception')); await asyncio.sleep(0)
-//     trace("exception", exc=t.exception()); del t
-//     t = asyncio.create_task(boom('result')); await asyncio.sleep(0)
-//     try: t.result()
-//     except ValueError as e: trace("result", exc=e)
-//     del t
-//     t = asyncio.create_task(boom('awaited'))
-//     try: await t
-//     except ValueError as e: trace("awaited", exc=e)
-//     del t; trace("dropped.all"); await asyncio.sleep(0); trace("end")
 Coro<void> retrieved_main() {
     counts.clear();
     Task<void> t = create_task(boom("exception"));
@@ -268,25 +170,10 @@ Coro<void> retrieved_main() {
 }
 
 TEST(DiagnosticsRules, ExceptionRetrievedByExceptionResultOrAwaitIsNotReported) {
-    expect_trace(&retrieved_main, R"(     0 -            run.start
-     0 main         exception exc=ValueError('exception')
-     0 main         result exc=ValueError('result')
-     0 main         awaited exc=ValueError('awaited')
-     0 main         dropped.all
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&retrieved_main, "diag_retrieved");
     EXPECT_EQ(counts, (std::vector<std::uint64_t>{0}));
 }
 
-// async def main():
-//     loop = asyncio.get_running_loop()
-//     f = loop.create_future(); f.set_exception(ValueError('f'))
-//     trace("set", done=f.done()); del f; trace("dropped")
-//     g = loop.create_future(); g.set_exception(KeyError('g'))
-//     trace("retrieved", exc=g.exception()); del g; trace("end")
 Coro<void> future_main() {
     {
         Future<void> f;
@@ -304,34 +191,10 @@ Coro<void> future_main() {
 }
 
 TEST(DiagnosticsRules, FutureWithAnUnretrievedExceptionIsReportedWhenFreed) {
-    expect_trace(&future_main, R"(     0 -            run.start
-     0 main         set done=True
-     0 main         loop.error message=Future exception was never retrieved future=<Future finished exception=ValueError('f')> exc=ValueError('f')
-     0 main         dropped
-     0 main         retrieved exc=KeyError('g')
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&future_main, "diag_future");
 }
 
 // ---------------------------------------------------------------- exception handler (G9)
-// def custom(loop, context):
-//     trace("handler", message=context["message"], exc=context.get("exception"),
-//           keys=sorted(k for k in context if k not in ("message", "exception")),
-//           future=context.get("future"))
-// def raising(loop, context):
-//     trace("raising", message=context["message"]); raise KeyError('in handler')
-// (boom: see above)
-// async def main():
-//     loop = asyncio.get_running_loop(); loop.set_exception_handler(custom)
-//     t = asyncio.create_task(boom('lost')); await asyncio.sleep(0); del t; trace("after.task")
-//     loop.call_exception_handler({"message": "by hand", "exception": ValueError('v'), "detail": "x"})
-//     loop.set_exception_handler(raising)
-//     loop.call_exception_handler({"message": "raise"}); trace("after.raise")
-//     loop.set_exception_handler(None); trace("reset", handler=loop.get_exception_handler())
-//     loop.call_exception_handler({"message": "default", "detail": "y"}); trace("end")
 void custom_handler(Loop&, const ExceptionContext& context) {
     std::vector<std::string> keys;
     for (const auto& kv : context.keys) keys.push_back(kv.first);
@@ -361,27 +224,9 @@ Coro<void> handler_main() {
 }
 
 TEST(DiagnosticsRules, CustomHandlerSeesReportsARaisingOneGoesToTheDefaultAndNoneResets) {
-    expect_trace(&handler_main, R"(     0 -            run.start
-     0 main         handler message=Task exception was never retrieved exc=ValueError('lost') keys=['future'] future=<Task Task-1>
-     0 main         after.task
-     0 main         handler message=by hand exc=ValueError('v') keys=['detail'] future=None
-     0 main         raising message=raise
-     0 main         loop.error message=Unhandled error in exception handler context={'message': 'raise'} exc=KeyError('in handler')
-     0 main         after.raise
-     0 main         reset handler=None
-     0 main         loop.error message=default detail=y
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&handler_main, "diag_handler");
 }
 
-// def raising(loop, context):
-//     raise KeyError('in handler')
-// async def main():
-//     loop = asyncio.get_running_loop(); loop.set_exception_handler(raising)
-//     loop.call_exception_handler({"message": "m", "detail": "x"}); trace("end")
 Coro<void> context_repr_main() {
     running_loop().set_exception_handler([](Loop&, const ExceptionContext&) { throw KeyError("in handler"); });
     running_loop().call_exception_handler({"m", nullptr, {{"detail", "x"}}});
@@ -390,22 +235,9 @@ Coro<void> context_repr_main() {
 }
 
 TEST(DiagnosticsRules, RaisingHandlerReportShowsTheContextDictRepr) {
-    expect_trace(&context_repr_main, R"(     0 -            run.start
-     0 main         loop.error message=Unhandled error in exception handler context={'message': 'm', 'detail': 'x'} exc=KeyError('in handler')
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&context_repr_main, "diag_context_repr");
 }
 
-// def h(loop, context):
-//     raise KeyboardInterrupt('h')
-// async def main():
-//     loop = asyncio.get_running_loop(); loop.set_exception_handler(h)
-//     try: loop.call_exception_handler({"message": "m"})
-//     except KeyboardInterrupt as e: trace("caught", exc=e)
-//     trace("end")
 Coro<void> interrupt_main() {
     running_loop().set_exception_handler([](Loop&, const ExceptionContext&) { throw KeyboardInterrupt("h"); });
     try {
@@ -418,23 +250,10 @@ Coro<void> interrupt_main() {
 }
 
 TEST(DiagnosticsRules, KeyboardInterruptFromAHandlerPropagatesToTheCaller) {
-    expect_trace(&interrupt_main, R"(     0 -            run.start
-     0 main         caught exc=KeyboardInterrupt('h')
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&interrupt_main, "diag_interrupt");
 }
 
 // ---------------------------------------------------------------- plain callbacks (G6)
-// def bad(n):
-//     trace("bad", n=n); raise ValueError(n)
-// def good():
-//     trace("good")
-// async def main():
-//     loop = asyncio.get_running_loop()
-//     loop.call_soon(bad, 1); loop.call_soon(good); await asyncio.sleep(0); trace("end")
 void bad(long n) {
     trace("bad", {{"n", n}});
     throw with_int_arg<ValueError>(n);
@@ -449,21 +268,9 @@ Coro<void> callback_main() {
 }
 
 TEST(DiagnosticsRules, ExceptionInACallbackIsReportedAndTheIterationGoesOn) {
-    expect_trace(&callback_main, R"(     0 -            run.start
-     0 -            bad n=1
-     0 -            loop.error message=Exception in callback bad(1) handle=<Handle bad(1)> exc=ValueError(1)
-     0 -            good
-     0 main         end
-     0 -            run.result value=None
-     0 -            gc label=end
-     0 -            run.closed
-)");
+    expect_golden(&callback_main, "diag_callback");
 }
 
-// (bad as above)
-// async def main():
-//     loop = asyncio.get_running_loop(); loop.call_later(1, bad, 2)
-//     await asyncio.sleep(2); trace("end")
 Coro<void> timer_callback_main() {
     running_loop().call_later(seconds(1), [] { bad(2); }, "bad(2)");
     co_await corosim::sleep(seconds(2));
@@ -471,24 +278,9 @@ Coro<void> timer_callback_main() {
 }
 
 TEST(DiagnosticsRules, ExceptionInATimerCallbackNamesTheTimerHandle) {
-    expect_trace(&timer_callback_main, R"(     0 -            run.start
-  1000 -            bad n=2
-  1000 -            loop.error message=Exception in callback bad(2) handle=<TimerHandle when=1.0 bad(2)> exc=ValueError(2)
-  2000 main         end
-  2000 -            run.result value=None
-  2000 -            gc label=end
-  2000 -            run.closed
-)");
+    expect_golden(&timer_callback_main, "diag_timer_callback");
 }
 
-// (bad as above)
-// def slow_cb():
-//     blocking(1); trace("cb.blocked")
-// async def main():
-//     loop = asyncio.get_running_loop()
-//     loop.call_later(1e-05, bad, 4); await asyncio.sleep(0.125)
-//     loop.set_debug(True); loop.call_later(0.25, slow_cb)
-//     await asyncio.sleep(2); trace("end")
 Coro<void> timer_repr_main() {
     Loop& loop = running_loop();
     loop.call_later(10'000, [] { bad(4); }, "bad(4)");
@@ -504,40 +296,10 @@ Coro<void> timer_repr_main() {
 
 // `when=` is the float repr of the loop time; a slow timer callback is named by the same repr.
 TEST(DiagnosticsRules, TimerHandleReprShowsWhenAsAFloatInReportsAndSlowCallbacks) {
-    expect_trace(&timer_repr_main, R"(     0 -            run.start
-     0 -            bad n=4
-     0 -            loop.error message=Exception in callback bad(4) handle=<TimerHandle when=1e-05 bad(4)> exc=ValueError(4)
-  1375 -            cb.blocked
-  1375 -            loop.slow message=Executing <TimerHandle when=0.375 slow_cb()> took 1.000 seconds
-  2125 main         end
-  2125 -            run.result value=None
-  2125 -            gc label=end
-  2125 -            run.closed
-)");
+    expect_golden(&timer_repr_main, "diag_timer_repr");
 }
 
 // ---------------------------------------------------------------- blocking and debug mode
-// async def sleeper():
-//     await asyncio.sleep(0.5); trace("sleeper.woke")
-// async def child():
-//     blocking(1); trace("child.blocked")
-// def slow_cb():
-//     blocking(0.5); trace("cb.blocked")
-// async def main():
-//     loop = asyncio.get_running_loop(); t = asyncio.create_task(sleeper()); await asyncio.sleep(0)
-//     trace("block", debug=loop.get_debug()); blocking(2); trace("unblocked")
-//     await asyncio.sleep(0); trace("yielded"); await t
-//     loop.set_debug(True); trace("debug.on", debug=loop.get_debug())
-//     blocking(0.125); await asyncio.sleep(0)
-//     trace("over.default"); blocking(0.125); await asyncio.sleep(0)
-//     trace("under.default"); blocking(0.0625); await asyncio.sleep(0)
-//     loop.slow_callback_duration = 0.5
-//     trace("under.threshold"); blocking(0.25); await asyncio.sleep(0)
-//     trace("at.threshold"); blocking(0.5); await asyncio.sleep(0)
-//     await asyncio.create_task(child())
-//     loop.call_soon(slow_cb); await asyncio.sleep(0)
-//     loop.set_debug(False); trace("debug.off"); blocking(1); await asyncio.sleep(0)
-//     trace("off"); blocking(1); await asyncio.sleep(0); trace("end")
 Coro<void> sleeper() {
     co_await corosim::sleep(millis(500));
     trace("sleeper.woke");
@@ -595,30 +357,7 @@ Coro<void> slow_main() {
 TEST(DiagnosticsRules, BlockingDelaysDueTimersAndDebugModeReportsStepsAtOrAboveTheSlowThreshold) {
     // Blocking never yields: the timer due at 500 ms fires at 2000 ms, after main's sleep(0)
     // step queued before it; with debug off nothing is reported.
-    expect_trace(&slow_main, R"(     0 -            run.start
-     0 main         block debug=False
-  2000 main         unblocked
-  2000 main         yielded
-  2000 Task-1       sleeper.woke
-  2000 main         debug.on debug=True
-  2125 main         over.default
-  2250 -            loop.slow message=Executing <Task main> took 0.125 seconds
-  2250 main         under.default
-  2312 main         under.threshold
-  2562 main         at.threshold
-  3062 -            loop.slow message=Executing <Task main> took 0.500 seconds
-  4062 Task-2       child.blocked
-  4062 -            loop.slow message=Executing <Task Task-2> took 1.000 seconds
-  4562 -            cb.blocked
-  4562 -            loop.slow message=Executing <Handle slow_cb()> took 0.500 seconds
-  4562 main         debug.off
-  5562 -            loop.slow message=Executing <Task main> took 1.000 seconds
-  5562 main         off
-  6562 main         end
-  6562 -            run.result value=None
-  6562 -            gc label=end
-  6562 -            run.closed
-)");
+    expect_golden(&slow_main, "diag_slow");
 }
 
 }  // namespace
