@@ -32,17 +32,6 @@ inline std::string golden(const std::string& name) {
 }
 
 /// Runs `make()` as the main coroutine and expects a run ending with `outcome` (a pass unless
-/// said otherwise) whose trace is exactly `expected`, with every coroutine frame it created
-/// destroyed.
-inline void expect_trace(Coro<void> (*make)(), const char* expected, Outcome outcome = Outcome::kPass) {
-    const RunResult r = run([make] { return make(); });
-    EXPECT_EQ(r.outcome, outcome) << r.message;
-    EXPECT_EQ(lines(r), expected);
-    EXPECT_GT(r.frames_created, 0u);
-    EXPECT_EQ(r.frames_created, r.frames_destroyed);
-}
-
-/// Runs `make()` as the main coroutine and expects a run ending with `outcome` (a pass unless
 /// said otherwise) whose trace is exactly the golden `name` (see golden()), with every
 /// coroutine frame it created destroyed.
 inline void expect_golden(Coro<void> (*make)(), const std::string& name, Outcome outcome = Outcome::kPass) {
