@@ -56,6 +56,9 @@ rc=0
 trace=$(bash -c "$shrunk_cmd --trace" 2>/dev/null) || rc=$?
 [ "$rc" -eq 1 ]
 [ "$trace" == "$(shown "$shrunk_cmd --trace")" ]
+# ... and the page's trace is CPython's: the golden of tests/sim/programs/tutorial_pool.py, the
+# same program in Python (regen.py --check runs it).
+[ "$(shown "$shrunk_cmd --trace")" == "$(cat "$src/tests/sim/goldens/tutorial_pool.trace")" ]
 
 replayed=$(build/pool_sim replay --db pool.db --run 2)
 [[ "$replayed" == "reproduced run 2 (pool seed=2 policy=random): "* ]]

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "corosim/corosim.hpp"
+#include "expect_trace.hpp"
 
 using namespace corosim;  // what a user file writes: sleep(0) must still mean corosim::sleep
 using namespace std::chrono_literals;
@@ -50,10 +51,7 @@ Coro<void> traced_double() {
 }
 
 TEST(ApiTest, TraceTakesADouble) {
-    const RunResult r = run([] { return traced_double(); });
-    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
-    EXPECT_NE(r.trace.render_all(false).find("t ratio=0.5 third=0.3333333333333333"), std::string::npos)
-        << r.trace.render_all(false);
+    corosim::testing::expect_golden(&traced_double, "api_trace_double");
 }
 
 Coro<void> long_sleep() { co_await sleep(1s); }
