@@ -21,6 +21,7 @@
 #include "corosim/loop.hpp"
 #include "corosim/net/errors.hpp"
 #include "corosim/net/network.hpp"
+#include "dgram_state.hpp"
 
 namespace corosim::net {
 
@@ -109,6 +110,7 @@ struct NetState : std::enable_shared_from_this<NetState> {
     std::uint64_t delivered = 0;
     std::optional<FaultChoices> fault_choices;  // explore_faults()
     ContextVar<std::uint32_t> host_var{"corosim.net.host"};
+    DgramTable dgram;  // datagram endpoints (datagram.cpp)
 
     Endpoint* find(std::uint64_t id) {
         auto it = endpoints.find(id);
@@ -477,6 +479,7 @@ struct NetState : std::enable_shared_from_this<NetState> {
             e.protocol.reset();  // the process is gone: nobody is told
             e.connect_waiter.reset();
         }
+        dgram.crash(h);
         for (auto& [sid, s] : servers) {
             if (s.host != h || !s.serving) continue;
             s.serving = false;

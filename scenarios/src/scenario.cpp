@@ -105,6 +105,7 @@ void register_builtin(Registry& reg) {
     register_conf_heldout_sync(twins);
     register_conf_heldout_queue(twins);
     register_conf_net(twins);
+    register_conf_net_dgram(twins);
     for (const auto& [name, twin] : twins.all()) {
         Scenario s = twin;
         s.fifo_only = true;
@@ -121,6 +122,7 @@ void register_builtin(Registry& reg) {
     register_search_targets(reg);
     register_net_kv(reg);
     register_net_lease_lock(reg);
+    register_net_udp_counter(reg);
     register_runtime_families(reg);
     register_diagnostic_families(reg);
 }

@@ -62,5 +62,29 @@ TEST(NetFaults, ALeaseBugFoundByDrawnFaultsShrinksToItsFaults) {
     EXPECT_LE(count(after, ChoiceKind::kFault), 2);
 }
 
+// The datagram counter fails only when a request or an answer is lost or duplicated; shrinking
+// leaves the one loss or duplicate that makes an increment count twice.
+TEST(NetFaults, ADatagramCounterBugShrinksToOneLossOrDuplicate) {
+    const scenarios::Scenario& s = *scenarios::all_scenarios().find("planted_udp_counter_dup");
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        ASSERT_EQ(run_with(s, "random+jitter", seed).outcome, Outcome::kPass) << "no loss without +buggify";
+    }
+    std::uint64_t seed = 0;
+    for (std::uint64_t k = 1; k <= 100 && seed == 0; ++k) {
+        if (run_with(s, "random+jitter+buggify", k).outcome != Outcome::kPass) seed = k;
+    }
+    ASSERT_NE(seed, 0U) << "a duplicated request or a lost answer counts twice";
+    const RunSpec failing = default_spec(s, "random+jitter+buggify", seed);
+    const ShrinkResult shrunk = shrink(s, failing, 400);
+    EXPECT_EQ(shrunk.report.outcome, "fail");
+    const std::map<ChoiceKind, int> after = kinds_of(s, shrunk.spec);
+    auto it = after.find(ChoiceKind::kBuggify);
+    EXPECT_EQ(it == after.end() ? 0 : it->second, 1);
+    it = after.find(ChoiceKind::kDelay);
+    EXPECT_EQ(it == after.end() ? 0 : it->second, 0);
+    // The shrunk run replays bit-exactly.
+    EXPECT_EQ(run_spec(s, shrunk.spec).trace_hash, run_spec(s, shrunk.spec).trace_hash);
+}
+
 }  // namespace
 }  // namespace corosim::checker

@@ -29,6 +29,7 @@ struct NetState;
 
 class Transport;
 class Network;
+struct DatagramAccess;
 
 /// asyncio.Protocol: what a connection calls back (all on the loop, never reentrantly).
 class Protocol {
@@ -250,6 +251,8 @@ public:
 private:
     friend class Host;
     friend class Transport;
+    friend class DatagramTransport;
+    friend struct DatagramAccess;
     explicit Network(std::shared_ptr<detail::NetState> s) : s_(std::move(s)) {}
     std::shared_ptr<detail::NetState> s_;
 };

@@ -58,6 +58,10 @@ void register_conf_coro_by_hand(Registry& reg);
 void register_conf_runtime(Registry& reg);
 /// The stream-layer conformance twins (net_*.py), on the simulated network.
 void register_conf_net(Registry& reg);
+/// The datagram conformance twin (net_datagram.py), on the simulated network.
+void register_conf_net_dgram(Registry& reg);
+/// The counter over datagrams: planted_udp_counter_dup and its fixed twin.
+void register_net_udp_counter(Registry& reg);
 /// The replicated register over the network: planted_kv_stale_read and its fixed twin.
 void register_net_kv(Registry& reg);
 /// The lease-based lock service: planted_lease_unfenced and its fixed twin.
