@@ -37,6 +37,7 @@ struct Address {
     explicit operator bool() const noexcept { return !host.empty(); }
     /// Python's repr of the tuple: `('db1', 9000)`.
     std::string repr() const;
+    /// Same host and port.
     friend bool operator==(const Address&, const Address&) = default;
 };
 
