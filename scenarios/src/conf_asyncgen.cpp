@@ -539,6 +539,68 @@ Coro<void> asyncgen_aclose_task() {
     }
 }
 
+// ---- asyncgen_anext_task ----
+
+AsyncGen<std::int64_t> ant_gen(std::string tag) {
+    try {
+        co_yield std::int64_t{1};
+        std::exception_ptr caught;
+        try {
+            co_yield std::int64_t{2};
+        } catch (const CancelledError&) {
+            caught = std::current_exception();
+            trace("gen.caught", {{"tag", tag}, {"exc", caught}});
+        }
+        // Python's `yield 20` then `raise` in the except clause (C++ cannot co_yield in a handler).
+        if (caught) {
+            co_yield std::int64_t{20};
+            std::rethrow_exception(caught);
+        }
+        co_yield std::int64_t{3};
+    } catch (...) {
+        trace("gen.finally", {{"tag", tag}});
+        throw;
+    }
+    trace("gen.finally", {{"tag", tag}});
+}
+
+Coro<void> asyncgen_anext_task() {
+    struct Case {
+        const char* tag;
+        int before;  // anext() calls before the task; -1: exhausted first
+        bool cancel;
+    };
+    for (const Case c : {Case{"plain", 1, false}, Case{"unstarted", 0, true}, Case{"at_first_yield", 1, true},
+                         Case{"caught", 2, true}, Case{"exhausted", -1, false}, Case{"exhausted_cancelled", -1, true}}) {
+        const std::string tag = c.tag;
+        AsyncGen<std::int64_t> g = ant_gen(tag).qualname("gen");
+        if (c.before < 0) {
+            while (co_await g.next()) {
+            }
+        }
+        for (int i = 0; i < c.before; ++i) {
+            const std::int64_t v = co_await g.anext();
+            trace("before", {{"tag", tag}, {"value", v}});
+        }
+        Task<std::int64_t> t = create_task(g.anext());
+        if (c.cancel) trace("cancel", {{"tag", tag}, {"ret", t.cancel()}});
+        try {
+            const std::int64_t v = co_await t;
+            trace("task.result", {{"tag", tag}, {"value", v}});
+        } catch (...) {
+            trace("task.caught", {{"tag", tag}, {"exc", std::current_exception()}});
+        }
+        trace("after", {{"tag", tag}, {"cancelled", t.cancelled()}});
+        try {
+            const std::int64_t v = co_await g.anext();
+            trace("anext.after", {{"tag", tag}, {"value", v}});
+        } catch (...) {
+            trace("anext.after", {{"tag", tag}, {"exc", std::current_exception()}});
+        }
+        co_await g.aclose();
+    }
+}
+
 }  // namespace
 
 void register_conf_asyncgen(Registry& reg) {
@@ -566,6 +628,9 @@ void register_conf_asyncgen(Registry& reg) {
     reg.add({"asyncgen_aclose_task", "asyncgen_cleanup",
              "a task wrapping g.aclose() itself: cancelled before its first step, the cancel reaches the generator", {},
              [](const Context&) { return asyncgen_aclose_task(); }});
+    reg.add({"asyncgen_anext_task", "asyncgen_cleanup",
+             "a task wrapping anext(g) itself: a cancel before its first step is thrown into the generator", {},
+             [](const Context&) { return asyncgen_anext_task(); }});
     reg.add({"asyncgen_aclose_interrupted", "asyncgen_cleanup",
              "aclose() interrupted by a cancel: 3.12 leaves the generator marked running, anext() refused", {},
              [](const Context&) { return asyncgen_aclose_interrupted(); }});

@@ -561,4 +561,45 @@ Task<void> create_task(detail::AgenAwaiter<T, void> aclose, std::string name = {
                        std::move(name));
 }
 
+namespace detail {
+/// Takes what a task's first step throws in (Coro::defer_start_exception) without raising it:
+/// null when the step is a plain send.
+struct TakeStartException {
+    std::exception_ptr exc;
+    bool await_ready() noexcept {
+        if (TaskBase* t = running_loop().current_task()) exc = t->take_pending();
+        return true;
+    }
+    void await_suspend(std::coroutine_handle<>) const noexcept {}
+    std::exception_ptr await_resume() noexcept { return std::move(exc); }
+};
+
+// The coroutine of create_task(g.anext()): the task's first step either sends None (the anext()
+// awaitable runs the generator as `await anext(g)` would) or throws into the awaitable, which
+// throws into the generator (Objects/genobject.c async_gen_asend_throw -> gen_throw): one that
+// has not started is closed without running, an exhausted or closed one lets the exception
+// through, one suspended at a yield gets it there and its next yield is the task's result.
+template <class T>
+Coro<T> anext_task_body(AgenAwaiter<T, T> next) {
+    std::exception_ptr thrown = co_await TakeStartException{};
+    if (!thrown) co_return co_await std::move(next);
+    AsyncGenState<T>* g = next.generator();
+    if (g->finished() || g->closed) std::rethrow_exception(thrown);
+    // athrow() gives none only for a generator that had already finished (ruled out above).
+    std::optional<T> v = co_await AgenAwaiter<T, std::optional<T>>(g, AgenAwaiter<T, std::optional<T>>::Mode::kThrow,
+                                                                  std::move(thrown));
+    co_return std::move(*v);
+}
+}  // namespace detail
+
+/// `asyncio.create_task(anext(g))` (or `g.asend(v)`): a task wrapping the __anext__()
+/// awaitable itself; its result is the value the generator yields next. Cancelled before its
+/// first step, it throws the CancelledError into the generator at its yield (a generator that
+/// has not started is closed without running), as CPython's task does with the awaitable.
+template <class T>
+Task<T> create_task(detail::AgenAwaiter<T, T> next, std::string name = {}) {
+    return create_task(detail::anext_task_body<T>(std::move(next)).qualname("async_generator_asend").defer_start_exception(),
+                       std::move(name));
+}
+
 }  // namespace corosim
