@@ -1,6 +1,10 @@
 #include "corosim/trace.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <new>
+#include <utility>
 
 namespace corosim {
 
@@ -27,6 +31,96 @@ const char* kind_name(EventKind k) {
     return "sim.unknown";
 }
 }  // namespace
+
+namespace {
+// The chunks a thread's finished traces gave back, reused by its next ones. Capped, so a process
+// keeps at most this much after a huge trace (a full trace of W2, 2M events, fits).
+class ChunkPool {
+public:
+    static constexpr std::size_t kMaxChunks = 1024;  // 320 MiB
+    ChunkPool() = default;
+    ChunkPool(const ChunkPool&) = delete;
+    ChunkPool& operator=(const ChunkPool&) = delete;
+    ~ChunkPool() {
+        for (Event* c : free_) deallocate(c);
+    }
+    Event* take() {
+        if (free_.empty()) return static_cast<Event*>(::operator new(EventLog::kChunk * sizeof(Event)));
+        Event* c = free_.back();
+        free_.pop_back();
+        return c;
+    }
+    void give(Event* c) noexcept {
+        if (free_.size() < kMaxChunks) {
+            try {
+                free_.push_back(c);
+                return;
+            } catch (...) {
+            }
+        }
+        deallocate(c);
+    }
+
+private:
+    static void deallocate(Event* c) noexcept { ::operator delete(c); }
+    std::vector<Event*> free_;
+};
+
+ChunkPool& pool() {
+    thread_local ChunkPool p;
+    return p;
+}
+}  // namespace
+
+// Event is an implicit-lifetime aggregate: the events in a chunk from operator new begin their
+// lifetime when assigned (push_back) or copied in (the copy constructor).
+void EventLog::grow() {
+    chunks_.reserve(chunks_.size() + 1);
+    Event* c = pool().take();
+    chunks_.push_back(c);
+    next_ = c;
+    end_ = c + kChunk;
+}
+
+void EventLog::release() noexcept {
+    for (Event* c : chunks_) pool().give(c);
+    chunks_.clear();
+    next_ = end_ = nullptr;
+}
+
+EventLog::~EventLog() { release(); }
+
+EventLog::EventLog(const EventLog& other) {
+    for (std::size_t i = 0; i < other.chunks_.size(); ++i) {
+        grow();
+        const std::size_t n = i + 1 < other.chunks_.size() ? kChunk : static_cast<std::size_t>(other.next_ - other.chunks_[i]);
+        next_ = std::copy_n(other.chunks_[i], n, next_);
+    }
+}
+
+EventLog& EventLog::operator=(const EventLog& other) {
+    if (this != &other) {
+        EventLog copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+EventLog::EventLog(EventLog&& other) noexcept
+    : chunks_(std::move(other.chunks_)), next_(std::exchange(other.next_, nullptr)), end_(std::exchange(other.end_, nullptr)) {
+    other.chunks_.clear();
+}
+
+EventLog& EventLog::operator=(EventLog&& other) noexcept {
+    if (this != &other) {
+        release();
+        chunks_ = std::move(other.chunks_);
+        other.chunks_.clear();
+        next_ = std::exchange(other.next_, nullptr);
+        end_ = std::exchange(other.end_, nullptr);
+    }
+    return *this;
+}
 
 Trace::Trace(TraceLevel level) : level_(level) {
     strings_.emplace_back();

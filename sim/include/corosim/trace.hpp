@@ -4,7 +4,9 @@
 // and `full` runs of the same schedule share one hash.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <string>
 #include <string_view>
@@ -44,6 +46,78 @@ struct Event {
     std::int64_t b = 0;      ///< second operand (see EventKind)
     std::uint32_t name = 0;  ///< interned string id (task column or task name), 0 = none
     std::uint32_t str = 0;   ///< interned string id (line text), 0 = none
+};
+
+/// Append-only storage for a trace's events in fixed-size chunks: growing never copies, and
+/// chunks come from (and go back to) a per-thread pool, so the runs of a process reuse warm
+/// memory instead of faulting in fresh pages. Both were full tracing's cost with a vector: half
+/// its doubling copies, half first touches of new pages (docs/performance.md).
+class EventLog {
+public:
+    /// Events per chunk (320 KiB).
+    static constexpr std::size_t kChunk = 8192;
+
+    EventLog() = default;
+    EventLog(const EventLog& other);
+    EventLog& operator=(const EventLog& other);
+    EventLog(EventLog&& other) noexcept;
+    EventLog& operator=(EventLog&& other) noexcept;
+    ~EventLog();
+
+    /// Appends one event.
+    void push_back(const Event& e) {
+        if (next_ == end_) [[unlikely]]
+            grow();
+        *next_++ = e;
+    }
+    /// Number of events.
+    std::size_t size() const noexcept {
+        return chunks_.empty() ? 0 : (chunks_.size() - 1) * kChunk + static_cast<std::size_t>(next_ - chunks_.back());
+    }
+    /// True when there are no events.
+    bool empty() const noexcept { return next_ == (chunks_.empty() ? nullptr : chunks_.front()); }
+    /// The event at position `i` (< size()).
+    const Event& operator[](std::size_t i) const noexcept { return chunks_[i / kChunk][i % kChunk]; }
+
+    /// Forward iteration in recording order.
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = Event;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const Event*;
+        using reference = const Event&;
+        const_iterator() = default;
+        const_iterator(const EventLog* log, std::size_t i) : log_(log), i_(i) {}
+        reference operator*() const noexcept { return (*log_)[i_]; }
+        pointer operator->() const noexcept { return &(*log_)[i_]; }
+        const_iterator& operator++() noexcept {
+            ++i_;
+            return *this;
+        }
+        const_iterator operator++(int) noexcept {
+            const_iterator old = *this;
+            ++i_;
+            return old;
+        }
+        bool operator==(const const_iterator& o) const noexcept { return i_ == o.i_; }
+
+    private:
+        const EventLog* log_ = nullptr;
+        std::size_t i_ = 0;
+    };
+    /// The first event.
+    const_iterator begin() const noexcept { return {this, 0}; }
+    /// Past the last event.
+    const_iterator end() const noexcept { return {this, size()}; }
+
+private:
+    void grow();
+    void release() noexcept;
+
+    std::vector<Event*> chunks_;
+    Event* next_ = nullptr;  // where the next event goes, in chunks_.back()
+    Event* end_ = nullptr;   // chunks_.back() + kChunk
 };
 
 /// 64-bit FNV-1a over 64-bit little-endian words; the trace hash's building block.
@@ -86,7 +160,7 @@ public:
     /// The level this trace keeps.
     TraceLevel level() const noexcept { return level_; }
     /// Events kept (all of them at kFull, the Line events at kSummary, none at kOff).
-    const std::vector<Event>& events() const noexcept { return events_; }
+    const EventLog& events() const noexcept { return events_; }
     /// Number of events recorded, kept or not.
     std::uint64_t count() const noexcept { return count_; }
     /// The trace hash so far.
@@ -115,7 +189,7 @@ private:
     TraceLevel level_;
     std::uint64_t count_ = 0;
     Fnv64 hash_;
-    std::vector<Event> events_;
+    EventLog events_;
     std::vector<std::string> strings_;
     std::map<std::string, std::uint32_t, std::less<>> ids_;
     std::vector<std::uint32_t> task_names_;  // task id -> name id, for rendering internal events
