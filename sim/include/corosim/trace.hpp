@@ -58,10 +58,10 @@ public:
     static constexpr std::size_t kChunk = 8192;
 
     EventLog() = default;
-    EventLog(const EventLog& other);
-    EventLog& operator=(const EventLog& other);
-    EventLog(EventLog&& other) noexcept;
-    EventLog& operator=(EventLog&& other) noexcept;
+    EventLog(const EventLog& other);                 ///< A deep copy (its own chunks).
+    EventLog& operator=(const EventLog& other);      ///< A deep copy (its own chunks).
+    EventLog(EventLog&& other) noexcept;             ///< Takes the chunks; `other` is left empty.
+    EventLog& operator=(EventLog&& other) noexcept;  ///< Takes the chunks; `other` is left empty.
     ~EventLog();
 
     /// Appends one event.
@@ -82,25 +82,25 @@ public:
     /// Forward iteration in recording order.
     class const_iterator {
     public:
-        using iterator_category = std::forward_iterator_tag;
-        using value_type = Event;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const Event*;
-        using reference = const Event&;
+        using iterator_category = std::forward_iterator_tag;  ///< std::iterator_traits
+        using value_type = Event;                             ///< std::iterator_traits
+        using difference_type = std::ptrdiff_t;               ///< std::iterator_traits
+        using pointer = const Event*;                         ///< std::iterator_traits
+        using reference = const Event&;                       ///< std::iterator_traits
         const_iterator() = default;
-        const_iterator(const EventLog* log, std::size_t i) : log_(log), i_(i) {}
-        reference operator*() const noexcept { return (*log_)[i_]; }
-        pointer operator->() const noexcept { return &(*log_)[i_]; }
-        const_iterator& operator++() noexcept {
+        const_iterator(const EventLog* log, std::size_t i) : log_(log), i_(i) {}  ///< At position `i` of `log`.
+        reference operator*() const noexcept { return (*log_)[i_]; }     ///< The event here.
+        pointer operator->() const noexcept { return &(*log_)[i_]; }  ///< The event here.
+        const_iterator& operator++() noexcept {  ///< To the next event.
             ++i_;
             return *this;
         }
-        const_iterator operator++(int) noexcept {
+        const_iterator operator++(int) noexcept {  ///< To the next event.
             const_iterator old = *this;
             ++i_;
             return old;
         }
-        bool operator==(const const_iterator& o) const noexcept { return i_ == o.i_; }
+        bool operator==(const const_iterator& o) const noexcept { return i_ == o.i_; }  ///< Same position.
 
     private:
         const EventLog* log_ = nullptr;
