@@ -45,7 +45,7 @@ with tempfile.TemporaryDirectory() as tmp:
     planted = ["planted_check_then_act", "planted_lost_wakeup", "planted_double_release",
                "planted_swallowing_child", "planted_crash", "planted_abandoned_generator",
                "planted_two_orderings", "planted_late_heartbeat", "planted_lost_reply",
-               "planted_kv_stale_read", "planted_lease_unfenced"]
+               "planted_kv_stale_read", "planted_lease_unfenced", "planted_udp_counter_dup"]
     junit = db("fuzz.xml")
     rc, out, _ = run("fuzz", "--all", "--include-planted", "--runs", "200", "--db", db("p.db"), "--junit", junit)
     expect(rc == 1, "fuzz --include-planted exits 1 (got %d)" % rc)
