@@ -75,9 +75,13 @@ ChunkPool& pool() {
 // Event is an implicit-lifetime aggregate: the events in a chunk from operator new begin their
 // lifetime when assigned (push_back) or copied in (the copy constructor).
 void EventLog::grow() {
-    chunks_.reserve(chunks_.size() + 1);
     Event* c = pool().take();
-    chunks_.push_back(c);
+    try {
+        chunks_.push_back(c);
+    } catch (...) {
+        pool().give(c);
+        throw;
+    }
     next_ = c;
     end_ = c + kChunk;
 }
