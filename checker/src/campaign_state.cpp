@@ -3,7 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 
 #include "corosim/checker/campaign.hpp"
 #include "corosim/checker/replay.hpp"
@@ -14,14 +17,72 @@ namespace corosim::checker {
 namespace {
 using nlohmann::json;
 
-template <typename T>
-T field(const json& j, const char* name) {
+[[noreturn]] void malformed(const char* name) {
+    throw std::invalid_argument(std::string("stored campaign option '") + name + "' is malformed");
+}
+
+const json& member(const json& j, const char* name) {
     if (!j.contains(name)) throw std::invalid_argument(std::string("stored campaign options lack '") + name + "'");
-    try {
-        return j.at(name).get<T>();
-    } catch (const json::exception&) {
-        throw std::invalid_argument(std::string("stored campaign option '") + name + "' is malformed");
+    return j.at(name);
+}
+
+// An integer of exactly type T, or the row is refused. nlohmann's get<T>() converts whatever
+// number it holds with a static_cast: a float out of T's range is undefined behaviour (the parser
+// fuzzer found `"round":1.4e21`) and a negative or too large integer wraps silently.
+template <typename T>
+T integer_value(const json& v, const char* name) {
+    static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) malformed(name);
+        return static_cast<T>(u);
     }
+    if (v.is_number_integer()) {
+        const auto i = v.get<std::int64_t>();
+        if constexpr (std::is_unsigned_v<T>) {
+            if (i < 0) malformed(name);
+            if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) malformed(name);
+        } else {
+            if (i < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+                i > static_cast<std::int64_t>(std::numeric_limits<T>::max())) {
+                malformed(name);
+            }
+        }
+        return static_cast<T>(i);
+    }
+    malformed(name);
+}
+
+template <typename T>
+T integer(const json& j, const char* name) {
+    return integer_value<T>(member(j, name), name);
+}
+
+bool boolean(const json& j, const char* name) {
+    const json& v = member(j, name);
+    if (!v.is_boolean()) malformed(name);
+    return v.get<bool>();
+}
+
+std::string string(const json& j, const char* name) {
+    const json& v = member(j, name);
+    if (!v.is_string()) malformed(name);
+    return v.get<std::string>();
+}
+
+const json& array(const json& j, const char* name) {
+    const json& v = member(j, name);
+    if (!v.is_array()) malformed(name);
+    return v;
+}
+
+std::vector<std::string> strings(const json& j, const char* name) {
+    std::vector<std::string> out;
+    for (const json& v : array(j, name)) {
+        if (!v.is_string()) malformed(name);
+        out.push_back(v.get<std::string>());
+    }
+    return out;
 }
 
 json parse_object(const std::string& text, const char* what) {
@@ -72,41 +133,43 @@ std::string campaign_options_json(const CampaignOptions& o) {
 CampaignOptions parse_campaign_options(const std::string& text, const scenarios::Registry& registry) {
     const json j = parse_object(text, "options");
     CampaignOptions o;
-    for (const auto& name : field<std::vector<std::string>>(j, "scenarios")) {
+    for (const auto& name : strings(j, "scenarios")) {
         const auto* s = registry.find(name);
         if (s == nullptr) throw std::invalid_argument("the campaign's scenario '" + name + "' is not registered here");
         o.scenarios.push_back(s);
     }
-    o.runs = field<std::uint64_t>(j, "runs");
-    o.seed_base = field<std::uint64_t>(j, "seed_base");
-    o.policies = field<std::vector<std::string>>(j, "policies");
-    o.record_all = field<bool>(j, "record_all");
-    o.store_passing = field<bool>(j, "store_passing");
-    o.shard_index = field<std::uint32_t>(j, "shard_index");
-    o.shard_count = field<std::uint32_t>(j, "shard_count");
-    o.determinism_every = field<std::uint32_t>(j, "determinism_every");
-    o.shrink = field<bool>(j, "shrink");
-    o.shrink_budget = field<std::size_t>(j, "shrink_budget");
-    o.run_timeout = std::chrono::milliseconds(field<std::int64_t>(j, "run_timeout_ms"));
-    o.max_memory_mb = field<std::uint64_t>(j, "max_memory_mb");
-    if (j.contains("stop_at_first_failure")) o.stop_at_first_failure = field<bool>(j, "stop_at_first_failure");
+    o.runs = integer<std::uint64_t>(j, "runs");
+    o.seed_base = integer<std::uint64_t>(j, "seed_base");
+    o.policies = strings(j, "policies");
+    o.record_all = boolean(j, "record_all");
+    o.store_passing = boolean(j, "store_passing");
+    o.shard_index = integer<std::uint32_t>(j, "shard_index");
+    o.shard_count = integer<std::uint32_t>(j, "shard_count");
+    o.determinism_every = integer<std::uint32_t>(j, "determinism_every");
+    o.shrink = boolean(j, "shrink");
+    o.shrink_budget = integer<std::size_t>(j, "shrink_budget");
+    o.run_timeout = std::chrono::milliseconds(integer<std::int64_t>(j, "run_timeout_ms"));
+    o.max_memory_mb = integer<std::uint64_t>(j, "max_memory_mb");
+    if (j.contains("stop_at_first_failure")) o.stop_at_first_failure = boolean(j, "stop_at_first_failure");
     if (j.contains("python")) {
-        const std::optional<PythonVersion> v = parse_python_version(field<std::string>(j, "python"));
+        const std::optional<PythonVersion> v = parse_python_version(string(j, "python"));
         if (!v) throw std::invalid_argument("stored campaign option 'python' is malformed");
         o.python = *v;
     }
-    if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(field<std::int64_t>(j, "time_budget_ms"));
+    if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(integer<std::int64_t>(j, "time_budget_ms"));
     if (j.contains("regressions")) {
-        for (const json& r : field<std::vector<json>>(j, "regressions")) {
+        for (const json& r : array(j, "regressions")) {
             if (!r.is_object()) throw std::invalid_argument("stored campaign option 'regressions' is malformed");
             RunSpec spec;
-            spec.scenario = field<std::string>(r, "scenario");
-            spec.seed = field<std::uint64_t>(r, "seed");
-            spec.policy = field<std::string>(r, "policy");
-            spec.params = field<scenarios::Params>(r, "params");
-            spec.choices = field<std::vector<std::uint32_t>>(r, "choices");
+            spec.scenario = string(r, "scenario");
+            spec.seed = integer<std::uint64_t>(r, "seed");
+            spec.policy = string(r, "policy");
+            // The scenario layer's reader: integer values only, each within int64.
+            if (!member(r, "params").is_object()) malformed("params");
+            spec.params = scenarios::parse_params_json(r.at("params").dump());
+            for (const json& c : array(r, "choices")) spec.choices.push_back(integer_value<std::uint32_t>(c, "choices"));
             if (r.contains("python")) {
-                const std::optional<PythonVersion> v = parse_python_version(field<std::string>(r, "python"));
+                const std::optional<PythonVersion> v = parse_python_version(string(r, "python"));
                 if (!v) throw std::invalid_argument("a stored regression run's 'python' is malformed");
                 spec.python = *v;
             }
@@ -141,15 +204,15 @@ CampaignProgress parse_progress(const std::string& text) {
     if (text.empty()) return {};  // killed before its first commit: nothing done yet
     const json j = parse_object(text, "progress");
     CampaignProgress p;
-    p.round = field<std::uint64_t>(j, "round");
-    p.item = field<std::uint64_t>(j, "item");
-    p.runs = field<std::uint64_t>(j, "runs");
+    p.round = integer<std::uint64_t>(j, "round");
+    p.item = integer<std::uint64_t>(j, "item");
+    p.runs = integer<std::uint64_t>(j, "runs");
     // Absent in the rows of corosim before regression progress was kept: those stopped their
     // regressions only when all had run.
-    if (j.contains("regressions")) p.regressions = field<std::uint64_t>(j, "regressions");
-    p.failing_runs = field<std::uint64_t>(j, "failing_runs");
-    p.elapsed_ms = field<std::int64_t>(j, "elapsed_ms");
-    p.done = field<bool>(j, "done");
+    if (j.contains("regressions")) p.regressions = integer<std::uint64_t>(j, "regressions");
+    p.failing_runs = integer<std::uint64_t>(j, "failing_runs");
+    p.elapsed_ms = integer<std::int64_t>(j, "elapsed_ms");
+    p.done = boolean(j, "done");
     return p;
 }
 
