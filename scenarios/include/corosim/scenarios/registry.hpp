@@ -122,7 +122,7 @@ struct Registrar {
 #define COROSIM_SCENARIO_CONCAT(a, b) COROSIM_SCENARIO_CONCAT2(a, b)
 /// Registers a scenario in the program's user registry: `COROSIM_SCENARIO(make_my_scenario());`
 /// or `COROSIM_SCENARIO(corosim::scenarios::Scenario{"my_race", "mine", "what it checks",
-///     {{"n", 1, 8, 3, "workers"}}, [](const corosim::scenarios::Context& c) { return my_race(c.get("n")); }});`
+///     {{"n", 1, 8, 3, "workers"}}, [](const corosim::scenarios::ScenarioArgs& a) { return my_race(a.get("n")); }});`
 /// It must appear in a source file of the executable (a static library's registrars are dropped
 /// by the linker; STYLE 15).
 #define COROSIM_SCENARIO(...)                                                                  \
