@@ -61,8 +61,9 @@ std::vector<std::string> explain_choices(const std::vector<checker::StoredEvent>
             }
             text += site + " fired (buggify)";
         } else {
-            // The next step after the choice is what the choice let run.
-            std::string ran = "a callback that is no task's step";
+            // The next step after the choice is what the choice let run; a callback that is no
+            // task's step (a timer's, a future's done callback) has no name in the trace.
+            std::string ran;
             for (std::size_t j = i + 1; j < events.size(); ++j) {
                 if (is(events[j], EventKind::kStep)) {
                     ran = name_of(events[j].task);
@@ -70,9 +71,16 @@ std::vector<std::string> explain_choices(const std::vector<checker::StoredEvent>
                 }
                 if (is(events[j], EventKind::kChoice)) break;
             }
-            const std::string instead = fifo != 0 ? name_of(fifo) : "a callback that is no task's step";
-            text += ran + " ran before " + instead + " (ready callback " + std::to_string(pick + 1) + " of " +
-                    std::to_string(n) + "; FIFO order runs " + instead + " first)";
+            const std::string of = " (ready callback " + std::to_string(pick + 1) + " of " + std::to_string(n) + "; ";
+            if (ran.empty() && fifo == 0) {
+                text += "a loop callback (a timer's or a done callback, not a task step) ran before another" + of +
+                        "FIFO order runs the other first)";
+            } else {
+                const std::string other = "a loop callback (a timer's or a done callback, not a task step)";
+                const std::string instead = fifo != 0 ? name_of(fifo) : other;
+                text += (ran.empty() ? other : ran) + " ran before " + instead + of + "FIFO order runs " +
+                        (fifo != 0 ? instead : std::string("the callback")) + " first)";
+            }
         }
         out.push_back(std::move(text));
     }
