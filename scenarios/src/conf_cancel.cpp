@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "corosim/corosim.hpp"
 #include "corosim/scenarios/registry.hpp"
@@ -464,12 +467,104 @@ Coro<void> handlers_await() {
     }
 }
 
+// ---- cancel_message_values ----
+
+Coro<void> cmv_sleeper(std::string tag, Nanos delay) {
+    try {
+        co_await sleep(delay);
+    } catch (const CancelledError&) {
+        trace("sleeper.cancelled", {{"tag", tag}, {"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+Coro<void> cmv_watch(std::string tag, Task<void> t, bool again) {
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("awaiter.cancelled", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+    if (!again) co_return;
+    try {
+        co_await t;
+    } catch (const CancelledError&) {
+        trace("awaiter.again", {{"tag", tag}, {"exc", std::current_exception()}});
+    }
+}
+
+Coro<void> cmv_in_group(std::string tag) {
+    try {
+        co_await async_with(TaskGroup(), [&](TaskGroup& tg) -> Coro<void> {
+            (void)tg.create_task(cmv_sleeper(tag + ".child", seconds(5)));
+            co_await sleep(seconds(5));
+        });
+    } catch (const CancelledError&) {
+        trace("group.cancelled", {{"tag", tag}, {"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+Coro<void> cmv_in_timeout(std::string tag) {
+    try {
+        co_await async_with(timeout(seconds(5)), [](Timeout&) -> Coro<void> { co_await sleep(seconds(10)); });
+    } catch (const CancelledError&) {
+        trace("timeout.cancelled", {{"tag", tag}, {"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+Coro<void> cmv_in_wait_for(std::string tag) {
+    try {
+        co_await wait_for(cmv_sleeper(tag + ".inner", seconds(10)), seconds(5));
+    } catch (const CancelledError&) {
+        trace("wait_for.cancelled", {{"tag", tag}, {"exc", std::current_exception()}});
+        throw;
+    }
+}
+
+Coro<void> cancel_message_values() {
+    const std::vector<CancelMessage> msgs{42, None, std::vector<std::int64_t>{1, 2},
+                                          std::tuple<std::int64_t, std::string>{1, "a"}, 2.5, "text"};
+    for (const CancelMessage& msg : msgs) {
+        Task<void> t = create_task(cmv_sleeper(msg.repr(), seconds(1)));
+        trace("cancel", {{"ret", t.cancel(msg)}});
+        co_await cmv_watch("before_start", t, false);
+        t = create_task(cmv_sleeper(msg.repr(), seconds(1)));
+        co_await sleep(0);
+        const bool ret = t.cancel(msg);
+        trace("cancel", {{"ret", ret}, {"cancelling", t.cancelling()}});
+        co_await cmv_watch("suspended", t, true);
+    }
+
+    const std::vector<std::pair<std::string, Coro<void> (*)(std::string)>> makers{
+        {"in_group", &cmv_in_group}, {"in_timeout", &cmv_in_timeout}, {"in_wait_for", &cmv_in_wait_for}};
+    for (const auto& [name, make] : makers) {
+        Task<void> t = create_task(make(name));
+        co_await sleep(millis(500));
+        (void)t.cancel(7);
+        co_await cmv_watch(name, t, false);
+    }
+
+    std::vector<Task<void>> kids;
+    for (int i = 0; i < 3; ++i) kids.push_back(create_task(cmv_sleeper(std::to_string(i), seconds(1))));
+    co_await sleep(0);
+    (void)kids[0].cancel(None);
+    (void)kids[1].cancel(std::tuple<std::int64_t, std::int64_t>{3, 4});
+    (void)kids[2].cancel("m");
+    const std::vector<Settled<void>> results = co_await gather_settled(kids);
+    trace("gathered", {{"results", results}});
+}
+
 }  // namespace
 
 void register_conf_cancel(Registry& reg) {
     reg.add({"finally_cancelled_once", "cancellation", "cancelled while finally awaits: CancelledError with the body's error as context",
              {},
              [](const Context&) { return finally_cancelled_once(); }});
+    reg.add({"cancel_message_values", "cancel_in_finally",
+             "cancel(msg) with a non-string msg (42, None, a list, a tuple): CancelledError(42) through tasks, groups, timeouts",
+             {},
+             [](const Context&) { return cancel_message_values(); }});
     reg.add({"cancel_return_values", "cancel_in_finally", "cancel() return values, cancelling()/uncancel() counts, first message wins",
              {},
              [](const Context&) { return cancel_return_values(); }});

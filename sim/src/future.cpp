@@ -1,6 +1,9 @@
 #include "corosim/future.hpp"
 
 #include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 namespace corosim {
 
@@ -36,6 +39,63 @@ struct UserCallback {
 
 void user_callback_marker(void* a, void*, bool) { delete static_cast<UserCallback*>(a); }
 }  // namespace
+
+namespace {
+struct CallbackNames {
+    std::mutex mutex;
+    std::vector<std::pair<void (*)(void*, void*, bool), const char*>> names;
+};
+CallbackNames& callback_names() {
+    static CallbackNames names;
+    return names;
+}
+
+// format_helpers._format_callback_source without the location: `name()`.
+std::string callback_repr(const detail::Callback& cb) {
+    if (cb.fn == &user_callback_marker) return static_cast<const UserCallback*>(cb.a)->name + "()";
+    CallbackNames& reg = callback_names();
+    const std::lock_guard<std::mutex> lock(reg.mutex);
+    for (const auto& [fn, name] : reg.names) {
+        if (fn == cb.fn) return std::string(name) + "()";
+    }
+    return "<callback>()";
+}
+}  // namespace
+
+bool detail::name_callback(void (*fn)(void*, void*, bool), const char* python_name) {
+    CallbackNames& reg = callback_names();
+    const std::lock_guard<std::mutex> lock(reg.mutex);
+    reg.names.emplace_back(fn, python_name);
+    return true;
+}
+
+std::vector<std::string> FutureBase::repr_info() const {
+    std::vector<std::string> info;
+    switch (state_) {
+        case State::kPending: info.emplace_back("pending"); break;
+        case State::kCancelled: info.emplace_back("cancelled"); break;
+        case State::kFinished:
+            info.emplace_back("finished");
+            info.push_back(exc_ ? "exception=" + exception_repr(exc_) : "result=" + result_repr());
+            break;
+    }
+    std::vector<std::string> cbs;
+    for_each_callback([&cbs](const detail::Callback& cb) { cbs.push_back(callback_repr(cb)); });
+    if (cbs.size() == 1) {
+        info.push_back("cb=[" + cbs[0] + "]");
+    } else if (cbs.size() == 2) {
+        info.push_back("cb=[" + cbs[0] + ", " + cbs[1] + "]");
+    } else if (cbs.size() > 2) {
+        info.push_back("cb=[" + cbs.front() + ", <" + std::to_string(cbs.size() - 2) + " more>, " + cbs.back() + "]");
+    }
+    return info;
+}
+
+std::string FutureBase::full_repr() const {
+    std::string out = std::string("<") + py_type_name();
+    for (const auto& part : repr_info()) out += " " + part;
+    return out + ">";
+}
 
 DoneCallbackId FutureBase::add_user_callback(std::function<void(FutureBase&)> fn, std::string (*repr)(FutureBase&),
                                              std::string name) {
@@ -111,7 +171,7 @@ void FutureBase::schedule_callbacks() {
     more_cbs_.clear();
 }
 
-bool FutureBase::future_cancel(std::optional<std::string> msg) {
+bool FutureBase::future_cancel(CancelMessage msg) {
     log_traceback_ = false;
     if (state_ != State::kPending) return false;
     state_ = State::kCancelled;
@@ -136,8 +196,7 @@ void FutureBase::set_exception(std::exception_ptr e) {
 
 std::exception_ptr FutureBase::make_cancelled_error() {
     if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
-    if (cancel_message_) return std::make_exception_ptr(CancelledError(*cancel_message_));
-    return std::make_exception_ptr(CancelledError());
+    return std::make_exception_ptr(cancel_message_.error());
 }
 
 void FutureBase::check_result() {

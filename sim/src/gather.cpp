@@ -2,6 +2,9 @@
 
 namespace corosim::detail {
 
+void wait_on_completion(void* state_ptr, void* child_ptr, bool run);
+[[maybe_unused]] const bool wait_named = detail::name_callback(&wait_on_completion, "_wait.<locals>._on_completion");
+
 void wait_on_completion(void* state_ptr, void* child_ptr, bool run) {
     auto* state = static_cast<WaitState*>(state_ptr);
     auto* f = static_cast<TaskBase*>(child_ptr);

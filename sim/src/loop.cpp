@@ -414,6 +414,9 @@ namespace {
 // ended run_forever mid-iteration, leaving this callback queued, so it runs stale in the next
 // run_until_complete (the shutdown's), where it must not stop that one. Retrieving is what
 // keeps a main task that raised them from reporting "Task exception was never retrieved".
+void stop_cb(void* loop, void* fut, bool run);
+[[maybe_unused]] const bool stop_named = detail::name_callback(&stop_cb, "_run_until_complete_cb");
+
 void stop_cb(void* loop, void* fut, bool run) {
     auto* f = static_cast<FutureBase*>(fut);
     if (run) {

@@ -31,6 +31,9 @@ struct GatherAll {
     std::size_t remaining;
 };
 
+void gather_child_done(void* g, void* child, bool run);
+[[maybe_unused]] const bool gather_named = detail::name_callback(&gather_child_done, "gather.<locals>._done_callback");
+
 void gather_child_done(void* g, void* child, bool run) {
     auto* gather = static_cast<GatherAll*>(g);
     auto* fut = static_cast<FutureBase*>(child);

@@ -111,6 +111,7 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
                    Kind kind, std::shared_ptr<detail::ContextData> context)
     : FutureBase(loop),
       name_(std::move(name)),
+      coro_name_(top != nullptr ? top->name() : "?"),
       // Task.__init__: contextvars.copy_context() unless a context is given.
       context_(context ? std::move(context) : std::make_shared<detail::ContextData>(detail::current_context())),
       task_id_(kind == Kind::kDriver ? 0 : loop.next_task_id()),  // a driver is no task: no id
@@ -118,6 +119,8 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
       top_handle_(top_handle),
       leaf_(top_handle),
       driver_(kind == Kind::kDriver) {
+    static const bool wakeup_named = detail::name_callback(&wakeup_cb, "Task.task_wakeup");
+    (void)wakeup_named;
     if (!top_handle) throw TypeError("a coroutine was expected, got None");
     if (driver_) {
         top_->set_task(this);
@@ -185,7 +188,21 @@ void TaskBase::suspend_on(FutureBase* fut, std::coroutine_handle<> leaf, detail:
     fut->add_callback({&TaskBase::wakeup_cb, this, fut});
 }
 
-bool TaskBase::cancel(std::optional<std::string> msg) {
+std::string TaskBase::full_repr() const {
+    // base_tasks._task_repr_info: the future's info, status `cancelling` while a cancel is
+    // pending, then name, coro and wait_for inserted after the status.
+    std::vector<std::string> info = repr_info();
+    if (num_cancels_requested_ > 0 && !done()) info[0] = "cancelling";
+    std::vector<std::string> head{info[0], "name=" + py_str_repr(name_),
+                                  std::string("coro=<") + coro_name_ + (done() ? "() done>" : "()>")};
+    if (fut_waiter_ != nullptr) head.push_back("wait_for=" + fut_waiter_->full_repr());
+    std::string out = "<Task";
+    for (const auto& part : head) out += " " + part;
+    for (std::size_t i = 1; i < info.size(); ++i) out += " " + info[i];
+    return out + ">";
+}
+
+bool TaskBase::cancel(CancelMessage msg) {
     log_traceback_ = false;
     if (done()) return false;
     ++num_cancels_requested_;

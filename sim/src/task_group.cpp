@@ -24,6 +24,9 @@ bool is_exact_cancel(const std::exception_ptr& e) {
 }
 
 // The callback's second operand is the child's slot, so that removal needs no search.
+void task_done_cb(void* group, void* slot, bool run);
+[[maybe_unused]] const bool task_done_named = detail::name_callback(&task_done_cb, "TaskGroup._on_task_done");
+
 void task_done_cb(void* group, void* slot, bool run) {
     auto* g = static_cast<TaskGroupState*>(group);
     const auto i = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(slot));

@@ -110,6 +110,10 @@ namespace detail {
 
 namespace {
 // _release_waiter, registered on the cancelled future: holds a reference to the waiter.
+void release_waiter_cb(void* waiter, void*, bool run);
+// CPython registers functools.partial(_release_waiter, waiter); its repr's argument is left out.
+[[maybe_unused]] const bool release_named = detail::name_callback(&release_waiter_cb, "_release_waiter");
+
 void release_waiter_cb(void* waiter, void*, bool run) {
     auto* w = static_cast<FutureState<void>*>(waiter);
     if (run && !w->done()) w->set_result();

@@ -41,7 +41,7 @@ import warnings
 import weakref
 
 __all__ = ["new_virtual_loop", "run", "trace", "check", "gc_point", "blocking",
-           "canon", "fmt", "chain"]
+           "canon", "fmt", "chain", "full_repr"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAMS_DIR = os.path.join(HERE, "programs")
@@ -304,6 +304,15 @@ def canon(text):
     text = _ADDR_RE.sub("", text)
     text = _LOC_RE.sub("", text)
     return text
+
+
+def full_repr(obj):
+    """``repr(obj)`` as CPython prints it, minus addresses and source
+    locations (``coro=<f() running at x.py:3>`` -> ``coro=<f()>``,
+    ``done, defined at x.py:1`` -> ``done``, ``cb=[g() at x.py:9]`` ->
+    ``cb=[g()]``), and with tasks *not* collapsed to ``<Task x>``: a task's
+    whole repr, to trace as a string."""
+    return _LOC_RE.sub("", _ADDR_RE.sub("", repr(obj)))
 
 
 def fmt(value):

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "corosim/corosim.hpp"
@@ -117,6 +119,55 @@ TEST(ApiTest, DoneCallbackEdges) {
     const RunResult r = run([&seen] { return done_callback_edges(&seen); });
     EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
     EXPECT_EQ(seen, (std::vector<std::string>{"done1", "self"}));
+}
+
+// CPython 3.12.1: repr(asyncio.CancelledError(42)) == 'CancelledError(42)',
+// repr((1, 'a')) == "(1, 'a')", repr((1,)) == '(1,)', repr(()) == '()'.
+TEST(ApiTest, CancelMessagesOfAnyValue) {
+    EXPECT_EQ(py_repr(std::tuple<int, std::string>{1, "a"}), "(1, 'a')");
+    EXPECT_EQ(py_repr(std::tuple<int>{1}), "(1,)");
+    EXPECT_EQ(py_repr(std::tuple<>{}), "()");
+    EXPECT_EQ(py_repr(std::pair<int, bool>{3, true}), "(3, True)");
+    EXPECT_EQ(CancelMessage(42).error().repr(), "CancelledError(42)");
+    EXPECT_EQ(CancelMessage("why").error().repr(), "CancelledError('why')");
+    EXPECT_EQ(CancelMessage(std::vector<int>{1, 2}).error().repr(), "CancelledError([1, 2])");
+    EXPECT_TRUE(CancelMessage(None).is_none());
+    EXPECT_TRUE(CancelMessage(std::nullopt).is_none());
+    EXPECT_EQ(CancelMessage().error().repr(), "CancelledError()");
+    EXPECT_EQ(CancelMessage().error_or_empty().repr(), "CancelledError('')");
+    EXPECT_EQ(CancelMessage(2.5).repr(), "2.5");
+    EXPECT_EQ(*CancelMessage(std::string("t")).text(), "t");
+    EXPECT_EQ(CancelMessage(7).text(), nullptr);
+}
+
+// asyncio.create_task(coro) outside a running loop raises RuntimeError('no running event
+// loop') and leaves the coroutine with the caller, who may close it.
+TEST(ApiTest, RefusedCreateTaskLeavesTheCoroutine) {
+    Coro<int> coro = []() -> Coro<int> { co_return 1; }();
+    EXPECT_THROW((void)create_task(coro), RuntimeError);
+    EXPECT_EQ(coro.state(), detail::CoroState::kCreated);
+    coro.close();
+    EXPECT_EQ(coro.state(), detail::CoroState::kClosed);
+}
+
+// CPython 3.12.1 (base_futures._future_repr_info, reprlib): `f = loop.create_future()`:
+// '<Future pending>'; with `f.add_done_callback(cb)`: '<Future pending cb=[cb() at x.py:1]>'
+// (the location is left out here); set_result('a' * 40): "<Future finished
+// result='aaaaaaaaaaaa...aaaaaaaaaaaaa'>".
+TEST(ApiTest, FutureFullRepr) {
+    const RunResult r = run([]() -> Coro<void> {
+        Future<std::string> f;
+        EXPECT_EQ(f.full_repr(), "<Future pending>");
+        (void)f.add_done_callback([](Future<std::string>) {}, "cb");
+        EXPECT_EQ(f.full_repr(), "<Future pending cb=[cb()]>");
+        f.set_result(std::string(40, 'a'));
+        EXPECT_EQ(f.full_repr(), "<Future finished result='aaaaaaaaaaaa...aaaaaaaaaaaaa'>");
+        Future<int> g;
+        (void)g.cancel(3);
+        EXPECT_EQ(g.full_repr(), "<Future cancelled>");
+        co_await sleep(0);
+    });
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
 }
 
 TEST(ApiTest, FutureReprs) {

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "corosim/cancel_message.hpp"
 #include "corosim/detail/callback.hpp"
 #include "corosim/detail/frame_pool.hpp"
 #include "corosim/exceptions.hpp"
@@ -35,6 +36,13 @@ struct SourceFile {
 
 /// Identifies one add_done_callback registration, for remove_done_callback.
 using DoneCallbackId = std::uint64_t;
+
+namespace detail {
+/// Names an internal done callback the way CPython's repr names the function it registers in
+/// its place (`&TaskBase::wakeup_cb` is "Task.task_wakeup"), for `cb=[...]` in reprs. Safe to
+/// call from any thread; returns true so a `static const bool` can call it once.
+bool name_callback(void (*fn)(void*, void*, bool), const char* python_name);
+}  // namespace detail
 
 /// The untyped part of every future and task: state, exception, callbacks, refcount.
 class FutureBase {
@@ -75,16 +83,19 @@ public:
     /// Called by ~Loop for every future a handle still holds.
     void orphan() noexcept { loop_ = nullptr; }
 
-    /// asyncio's cancel(msg): false when already done; Task overrides it (B6).
-    virtual bool cancel(std::optional<std::string> msg = std::nullopt) { return future_cancel(std::move(msg)); }
+    /// asyncio's cancel(msg): false when already done; Task overrides it (B6). `msg` is any
+    /// value (CancelMessage): `cancel(42)` makes the CancelledError `CancelledError(42)`.
+    virtual bool cancel(CancelMessage msg = {}) { return future_cancel(std::move(msg)); }
     /// set_exception; InvalidStateError when already done.
     void set_exception(std::exception_ptr e);
     /// exception(): the stored exception (null when finished with a result); raises
     /// CancelledError when cancelled and InvalidStateError when pending.
     std::exception_ptr exception();
 
-    /// The message of the cancel() that cancelled it, if any.
-    const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
+    /// `_cancel_message`: the message of the cancel() that cancelled it (None if none). A task
+    /// that ended cancelled has None here, as CPython's `__step` cancels it without one; its
+    /// CancelledError keeps the message.
+    const CancelMessage& cancel_message() const noexcept { return cancel_message_; }
 
     /// Where a user's `Future<T>()` made it (null for the runtime's own futures): a deadlock
     /// message says what a task waits on as "a future created at pool.cpp:12".
@@ -117,6 +128,11 @@ public:
     /// Drops the pending callbacks whose first operand is `a` (remove_done_callback).
     void remove_callbacks_for(void* a) noexcept;
 
+    /// repr(fut) as CPython prints it, without addresses or source locations (what refloop's
+    /// full_repr traces): `<Future pending cb=[Task.task_wakeup()]>`, `<Future cancelled>`,
+    /// `<Future finished result=7>`; a task's is Task::full_repr's. Reads nothing as retrieved.
+    virtual std::string full_repr() const;
+
     /// Throws what result() would throw (CancelledError, the exception, InvalidStateError).
     void check_result();
     /// The exception a waiter wakes up with, or null for a result; `is_cancel` tells whether it
@@ -124,11 +140,19 @@ public:
     std::exception_ptr wake_exception(bool& is_cancel);
 
 protected:
+    /// base_futures._future_repr_info: the state, then `result=`/`exception=` once finished,
+    /// then `cb=[...]` while done callbacks are pending (three or more: `a(), <N more>, z()`).
+    std::vector<std::string> repr_info() const;
+    /// The result as a repr shows it (reprlib.repr); only called once finished with a result.
+    virtual std::string result_repr() const { return "None"; }
+    /// The Python class name a repr starts with.
+    virtual const char* py_type_name() const { return "Future"; }
+
     /// Future.__del__'s report (B11) when an exception was never retrieved; `kind` is "Task"
     /// or "Future", `self` how the report names the object. Reports at most once.
     void report_unretrieved(const char* kind, const std::string& self) noexcept;
     /// Future.cancel itself, bypassing a Task's override.
-    bool future_cancel(std::optional<std::string> msg);
+    bool future_cancel(CancelMessage msg);
     /// Marks finished and schedules the callbacks.
     void finish_with_result();
     /// Future._make_cancelled_error: the saved CancelledError first, then fresh ones (B10).
@@ -151,7 +175,7 @@ protected:
     bool log_traceback_ = false;
     std::exception_ptr exc_;
     std::exception_ptr cancelled_exc_;
-    std::optional<std::string> cancel_message_;
+    CancelMessage cancel_message_;
     detail::Callback first_cb_;
     std::vector<detail::Callback> more_cbs_;
     /// @endcond
@@ -286,24 +310,21 @@ public:
         check_result();
         if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*this->value_);
     }
+
+protected:
+    /// The value's reprlib.repr (`...` for a type without a Python repr).
+    std::string result_repr() const override {
+        if constexpr (std::is_void_v<T>) {
+            return "None";
+        } else if constexpr (detail::has_py_repr<T>()) {
+            return reprlib_repr(*this->value_);
+        } else {
+            return "...";
+        }
+    }
 };
 
 namespace detail {
-/// Whether py_repr can show a T (the types trace() takes).
-template <class T>
-constexpr bool has_py_repr() {
-    if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, NoneType> || std::is_same_v<T, std::exception_ptr> ||
-                  std::is_convertible_v<const T&, std::string_view>) {
-        return true;
-    } else if constexpr (requires(const T& v) { { v.repr() } -> std::convertible_to<std::string>; }) {
-        return true;
-    } else if constexpr (IsOptional<T>::value || IsVector<T>::value) {
-        return has_py_repr<typename T::value_type>();
-    } else {
-        return false;
-    }
-}
-
 /// Future.__repr__ without the address: `<Future pending>`, `<Future cancelled>`, `<Future
 /// finished result=7>`, `<Future finished exception=ValueError('x')>` (a result with no Python
 /// repr shows as `...`).
@@ -340,8 +361,9 @@ public:
     bool done() const noexcept { return s_->done(); }
     /// fut.cancelled().
     bool cancelled() const noexcept { return s_->cancelled(); }
-    /// fut.cancel(msg): false when already done; queues the done callbacks.
-    bool cancel(std::optional<std::string> msg = std::nullopt) { return s_->cancel(std::move(msg)); }
+    /// fut.cancel(msg): false when already done; queues the done callbacks. `msg` may be any
+    /// value py_repr shows (`cancel(42)`: CancelledError(42)).
+    bool cancel(CancelMessage msg = {}) { return s_->cancel(std::move(msg)); }
     /// fut.set_result(v) (no argument for Future<void>); InvalidStateError when already done.
     template <class... U>
     void set_result(U&&... v) { s_->set_result(std::forward<U>(v)...); }
@@ -351,6 +373,8 @@ public:
     std::exception_ptr exception() { return s_->exception(); }
     /// fut.result(): the value, or raises the exception, CancelledError or InvalidStateError.
     decltype(auto) result() { return s_->result(); }
+    /// repr(fut) as CPython prints it, without addresses or source locations (FutureBase::full_repr).
+    std::string full_repr() const { return s_->full_repr(); }
     /// Per-loop id, as traces show it (`future#N`).
     std::uint64_t id() const noexcept { return s_->id(); }
     /// The shared state (for APIs taking a FutureBase).

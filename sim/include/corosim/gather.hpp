@@ -33,7 +33,8 @@ template <class R>
 class GatherState final : public FutureState<R> {
 public:
     using FutureState<R>::FutureState;
-    bool cancel(std::optional<std::string> msg = std::nullopt) override {
+    const char* py_type_name() const override { return "_GatheringFuture"; }
+    bool cancel(CancelMessage msg = {}) override {
         if (this->done()) return false;
         bool ret = false;
         for (TaskBase* child : children) {
@@ -75,8 +76,9 @@ void gather_child_done(void* outer_ptr, void* child_ptr, bool run) {
                 if constexpr (std::is_same_v<R, std::vector<Settled<T>>>) {
                     Settled<T> s;
                     if (child->cancelled()) {
-                        // Built fresh, not retrieved: CancelledError('' if msg is None else msg).
-                        s.error = std::make_exception_ptr(CancelledError(child->cancel_message().value_or("")));
+                        // Built fresh, not retrieved: CancelledError('' if msg is None else msg),
+                        // and a cancelled task's own message is None (B14).
+                        s.error = std::make_exception_ptr(child->cancel_message().error_or_empty());
                     } else if (auto e = child->wake_exception(is_cancel)) {
                         s.error = e;
                     } else {
@@ -111,6 +113,8 @@ Future<R> gather_impl(const std::vector<Task<T>>& tasks, bool return_exceptions)
     for (const auto& t : tasks) {
         outer->add_ref();
         t.state()->add_ref();
+        static const bool named = name_callback(&gather_child_done<T, R>, "gather.<locals>._done_callback");
+        (void)named;
         t.state()->add_callback({&gather_child_done<T, R>, outer, t.state()});
     }
     return handle;
@@ -240,6 +244,9 @@ Future<T> shield_link(S* in) {
         shield_inner_done<T, S>(outer, in, true);
         return handle;
     }
+    static const bool named = name_callback(&shield_inner_done<T, S>, "shield.<locals>._inner_done_callback") &&
+                              name_callback(&shield_outer_done<T, S>, "shield.<locals>._outer_done_callback");
+    (void)named;
     in->add_callback({&shield_inner_done<T, S>, outer, in});
     outer->add_ref();
     in->add_ref();

@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "corosim/exceptions.hpp"
@@ -33,6 +35,12 @@ template <class T>
 struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
+template <class T>
+struct IsTuple : std::false_type {};
+template <class... T>
+struct IsTuple<std::tuple<T...>> : std::true_type {};
+template <class A, class B>
+struct IsTuple<std::pair<A, B>> : std::true_type {};
 // Named so that the compiler's note on the static_assert below shows the offending type.
 template <class T>
 struct NoPythonReprFor {
@@ -40,7 +48,8 @@ struct NoPythonReprFor {
 };
 }  // namespace detail
 
-/// Python's repr of `v`: `'x'` for strings, `[1, 2]` for vectors, `True`, `None`, `ValueError('a')`.
+/// Python's repr of `v`: `'x'` for strings, `[1, 2]` for vectors, `(1, 'a')` for a std::tuple or
+/// std::pair (`(1,)` for one element), `True`, `None`, `ValueError('a')`.
 template <class T>
 std::string py_repr(const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
@@ -68,11 +77,56 @@ std::string py_repr(const T& v) {
             out += py_repr(item);
         }
         return out + "]";
+    } else if constexpr (detail::IsTuple<T>::value) {
+        std::string out = "(";
+        std::apply([&out](const auto&... item) {
+            bool first = true;
+            ((out += (first ? "" : ", ") + py_repr(item), first = false), ...);
+        }, v);
+        return out + (std::tuple_size_v<T> == 1 ? ",)" : ")");
     } else {
         static_assert(detail::NoPythonReprFor<T>::value,
                       "trace()/py_repr(): no Python repr for this value's type (it is the T of "
                       "NoPythonReprFor<T> in this diagnostic): trace ints, bools, doubles, strings, None, exceptions, std::optional or "
                       "std::vector of those, or give the type a `std::string repr() const` member");
+    }
+}
+
+namespace detail {
+/// Whether py_repr can show a T (the types trace() takes).
+template <class T>
+constexpr bool has_py_repr() {
+    if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, NoneType> || std::is_same_v<T, std::exception_ptr> ||
+                  std::is_convertible_v<const T&, std::string_view>) {
+        return true;
+    } else if constexpr (requires(const T& v) { { v.repr() } -> std::convertible_to<std::string>; }) {
+        return true;
+    } else if constexpr (IsOptional<T>::value || IsVector<T>::value) {
+        return has_py_repr<typename T::value_type>();
+    } else if constexpr (IsTuple<T>::value) {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (has_py_repr<std::tuple_element_t<I, T>>() && ...);
+        }(std::make_index_sequence<std::tuple_size_v<T>>());
+    } else {
+        return false;
+    }
+}
+}  // namespace detail
+
+/// `reprlib.repr(v)` as a future's repr shows a result: a string whose repr is longer than 30
+/// characters is cut to its first 13 and last 14 around `...`; other values as py_repr.
+template <class T>
+std::string reprlib_repr(const T& v) {
+    if constexpr (std::is_convertible_v<const T&, std::string_view> && !std::is_same_v<T, std::nullptr_t>) {
+        const std::string_view x(v);
+        std::string s = py_str_repr(x.substr(0, 30));
+        if (s.size() <= 30) return s;
+        const std::size_t i = 13;
+        const std::size_t j = 14;
+        s = py_str_repr(std::string(x.substr(0, i)) + std::string(x.substr(x.size() > j ? x.size() - j : 0)));
+        return s.substr(0, i) + "..." + s.substr(s.size() - j);
+    } else {
+        return py_repr(v);
     }
 }
 

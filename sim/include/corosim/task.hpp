@@ -41,7 +41,13 @@ public:
     /// Per-loop task id (1, 2, ...), never an address.
     std::uint32_t task_id() const noexcept { return task_id_; }
     /// Task.cancel (B6): cancels the awaited future, or arranges a CancelledError at the next step.
-    bool cancel(std::optional<std::string> msg = std::nullopt) override;
+    bool cancel(CancelMessage msg = {}) override;
+    /// repr(task) as CPython prints it (base_tasks._task_repr), without addresses or source
+    /// locations: `<Task pending name='x' coro=<f()> wait_for=<Future pending
+    /// cb=[Task.task_wakeup()]>>`, `cancelling` while a cancel is requested and it is not done,
+    /// `<Task finished name='x' coro=<f() done> result=1>`, `exception=...`, `<Task cancelled
+    /// ...>`, then its pending done callbacks (`cb=[...]`).
+    std::string full_repr() const override;
     /// Number of cancellation requests not yet uncancelled (B7).
     int cancelling() const noexcept { return num_cancels_requested_; }
     /// Decrements cancelling(), never below 0; returns the new value (B7).
@@ -149,6 +155,7 @@ private:
     void finish_frame();
 
     std::string name_;
+    const char* coro_name_;  // the coroutine's __qualname__, kept once its frame is gone
     std::shared_ptr<detail::ContextData> context_;
     std::uint32_t task_id_;
     detail::PromiseBase* top_;
@@ -184,6 +191,17 @@ public:
         if constexpr (!std::is_void_v<T>) return static_cast<const T&>(*this->value_);
     }
 
+protected:
+    std::string result_repr() const override {
+        if constexpr (std::is_void_v<T>) {
+            return "None";
+        } else if constexpr (detail::has_py_repr<T>()) {
+            return reprlib_repr(*this->value_);
+        } else {
+            return "...";
+        }
+    }
+
 private:
     void take_result() override {
         auto& p = static_cast<detail::CoroPromise<T>&>(*top_promise());
@@ -213,14 +231,18 @@ public:
     /// task.cancelled().
     bool cancelled() const noexcept { return s_->cancelled(); }
     /// task.cancel(msg): requests cancellation, delivered as CancelledError at the task's
-    /// current or next await; false when already done (B6).
-    bool cancel(std::optional<std::string> msg = std::nullopt) { return s_->cancel(std::move(msg)); }
+    /// current or next await; false when already done (B6). `msg` is any value py_repr shows:
+    /// `cancel(42)` raises `CancelledError(42)`, `cancel(None)` is `cancel()`.
+    bool cancel(CancelMessage msg = {}) { return s_->cancel(std::move(msg)); }
     /// task.cancelling(): pending cancel requests not yet uncancelled.
     int cancelling() const noexcept { return s_->cancelling(); }
     /// task.uncancel(): decrements cancelling() and returns the new count.
     int uncancel() noexcept { return s_->uncancel(); }
     /// task.result(): the value, or raises the exception, CancelledError or InvalidStateError.
     decltype(auto) result() { return s_->result(); }
+    /// repr(task) as CPython prints it, without addresses or source locations
+    /// (TaskBase::full_repr; refloop's `full_repr(task)`).
+    std::string full_repr() const { return s_->full_repr(); }
     /// task.exception(): null for a result; raises CancelledError or InvalidStateError.
     std::exception_ptr exception() { return s_->exception(); }
     /// The shared state (for APIs taking a TaskBase or FutureBase).
