@@ -43,6 +43,23 @@ TEST(Signature, WhatCameAfterAFailedCheckIsNotPartOfIt) {
               failure_signature("fail", "check failed: x; later: exception escaped main: ValueError('y')"));
 }
 
+// A history check names its invariant, then the operations of this run's history: runs with
+// histories of different lengths broke one invariant (planted_kv_stale_read reported 54
+// failures as 10 distinct bugs, and the shrinker refused every quieter run as "another bug").
+TEST(Signature, AChecksDetailsAfterItsNameAreNotPartOfIt) {
+    EXPECT_EQ(failure_signature("fail", "check failed: the register is linearizable: no linearization; the longest "
+                                        "explains: c1 write(1) [0ms, 8ms]; c2 read()->1 [15ms, 19ms]"),
+              failure_signature("fail", "check failed: the register is linearizable: no linearization; the longest "
+                                        "explains: c1 write(1) [0ms, ?]; then the register holds 1"));
+    EXPECT_EQ(failure_signature("fail", "check failed: the register is linearizable: no linearization"),
+              "fail: check failed: the register is linearizable");
+    EXPECT_NE(failure_signature("fail", "check failed: the register is linearizable: no linearization"),
+              failure_signature("fail", "check failed: the map is linearizable: no linearization"));
+    // Only a check's message is cut: other outcomes keep their whole headline.
+    EXPECT_NE(failure_signature("error", "exception escaped main: ValueError('a')"),
+              failure_signature("error", "exception escaped main: KeyError('a')"));
+}
+
 TEST(Signature, SameBugDifferentRunsAgreeDifferentBugsDiffer) {
     EXPECT_EQ(failure_signature("deadlock", "Task-3 waits on future#9"),
               failure_signature("deadlock", "Task-7 waits on future#2"));

@@ -49,11 +49,23 @@ inline std::string normalize_message(std::string_view message) {
     return out;
 }
 
+/// How a run that broke a check() states it: `check failed: <the check's message>`.
+inline constexpr std::string_view kCheckFailed = "check failed: ";
+
 /// The signature of a failure: `outcome: ` and the normalized message headline up to its
-/// `; later: ` tail (what happened after the first violated check).
+/// `; later: ` tail (what happened after the first violated check); of a violated check, only
+/// its message up to its first `: ` (the invariant's name, not how this run broke it).
 inline std::string failure_signature(std::string_view outcome, std::string_view message) {
     message = message_headline(message);
     if (const auto later = message.find("; later: "); later != std::string_view::npos) message = message.substr(0, later);
+    // A check names its invariant and may say after a ': ' how this run broke it (the operations
+    // of a history, the values it saw); two runs breaking one invariant are one bug however their
+    // details differ, so the details are not part of the signature.
+    if (message.starts_with(kCheckFailed)) {
+        if (const auto detail = message.find(": ", kCheckFailed.size()); detail != std::string_view::npos) {
+            message = message.substr(0, detail);
+        }
+    }
     return std::string(outcome) + ": " + normalize_message(message);
 }
 
