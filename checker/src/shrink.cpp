@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "corosim/checker/signature.hpp"
 #include "corosim/scheduler/policies.hpp"
@@ -102,7 +103,53 @@ public:
         return choices;
     }
 
+    // A failure that needs a fault at a parameter's time (a partition at `partition_at_ms`) keeps
+    // its delays under ddmin: zeroing them moves the run's timeline off the fault, so no chunk can
+    // go. Here every delay and jitter goes at once while one parameter at a time moves to a
+    // smaller value (up to kSweep of them, evenly spaced from its minimum, smallest first) that
+    // puts the fault back on the quieter timeline. Nothing grows: the candidate's parameters are
+    // all at most the failing run's, so a fault the run did not have is never added. Returns the
+    // failing candidate with what it chose, or nothing when no value fails or there is no noise.
+    std::optional<RunSpec> retime(const RunSpec& spec, const std::vector<std::uint32_t>& choices) {
+        const std::vector<std::size_t> noise =
+            positions_of(spec, choices, {ChoiceKind::kDelay, ChoiceKind::kTimerJitter});
+        if (noise.empty()) return std::nullopt;
+        std::vector<std::uint32_t> quiet = choices;
+        for (const std::size_t i : noise) quiet[i] = 0;
+        const std::size_t stop_at = std::min(budget_, runs_ + budget_ / 4);  // the sweep's share
+        const auto fails_quietly = [&](RunSpec candidate) -> std::optional<RunSpec> {
+            candidate.policy = sched::parse_policy(spec.policy).as_replay().str();
+            candidate.choices = quiet;
+            Attempt a = attempt(candidate);
+            if (!a.fails || weight(a.result.choices) >= weight(choices)) return std::nullopt;
+            candidate.choices = std::move(a.result.choices);
+            return candidate;
+        };
+        if (auto same = fails_quietly(spec)) return same;  // the delays did not matter at all
+        // The faults and orderings the noisy run drew were drawn for its timeline too: the sweep
+        // tries the quiet run with them, then the FIFO run (every choice default).
+        for (const bool keep_choices : {true, false}) {
+        if (!keep_choices) quiet.assign(choices.size(), 0);
+        for (const auto& p : scenario_.params) {
+            const auto at = spec.params.find(p.name);
+            if (at == spec.params.end() || at->second <= p.min) continue;
+            const std::int64_t now = at->second;
+            const std::uint64_t span = static_cast<std::uint64_t>(now) - static_cast<std::uint64_t>(p.min);
+            const std::uint64_t steps = std::min<std::uint64_t>(span, kSweep);
+            const std::uint64_t step = span / steps;
+            for (std::uint64_t k = 0; k < steps && runs_ < stop_at; ++k) {
+                RunSpec candidate = spec;
+                candidate.params[p.name] = static_cast<std::int64_t>(static_cast<std::uint64_t>(p.min) + step * k);
+                if (auto found = fails_quietly(std::move(candidate))) return found;
+            }
+        }
+        }
+        return std::nullopt;
+    }
+
 private:
+    static constexpr std::uint64_t kSweep = 32;
+
     // ddmin over the positions `live_of(choices)` returns, starting with `n` chunks.
     template <typename LiveOf>
     void ddmin(const RunSpec& base, std::vector<std::uint32_t>& choices, std::size_t n, LiveOf live_of) {
@@ -198,7 +245,13 @@ ShrinkResult shrink(const scenarios::Scenario& scenario, const RunSpec& failing,
     const Attempt now = s.attempt(spec);
     RunSpec best = spec;
     if (now.fails && spec.policy != "fifo") {
-        const auto choices = s.shrink_choices(spec, now.result.choices);
+        std::vector<std::uint32_t> start = now.result.choices;
+        if (std::optional<RunSpec> retimed = s.retime(spec, start)) {
+            // Its parameters may shrink further on the quiet timeline; it replays its choices.
+            spec = s.shrink_params(std::move(*retimed));
+            start = spec.choices;
+        }
+        const auto choices = s.shrink_choices(spec, start);
         RunSpec replay = spec;
         replay.policy = sched::parse_policy(spec.policy).as_replay().str();
         replay.choices = choices;
