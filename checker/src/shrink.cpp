@@ -111,6 +111,7 @@ public:
     // all at most the failing run's, so a fault the run did not have is never added. Returns the
     // failing candidate with what it chose, or nothing when no value fails or there is no noise.
     std::optional<RunSpec> retime(const RunSpec& spec, const std::vector<std::uint32_t>& choices) {
+        if (exhausted()) return std::nullopt;
         const std::vector<std::size_t> noise =
             positions_of(spec, choices, {ChoiceKind::kDelay, ChoiceKind::kTimerJitter});
         if (noise.empty()) return std::nullopt;
@@ -126,25 +127,26 @@ public:
             return candidate;
         };
         if (auto same = fails_quietly(spec)) return same;  // the delays did not matter at all
+        const auto sweep = [&]() -> std::optional<RunSpec> {
+            for (const auto& p : scenario_.params) {
+                const auto at = spec.params.find(p.name);
+                if (at == spec.params.end() || at->second <= p.min) continue;
+                const std::uint64_t span = static_cast<std::uint64_t>(at->second) - static_cast<std::uint64_t>(p.min);
+                const std::uint64_t steps = std::min<std::uint64_t>(span, kSweep);
+                const std::uint64_t step = span / steps;
+                for (std::uint64_t k = 0; k < steps && runs_ < stop_at; ++k) {
+                    RunSpec candidate = spec;
+                    candidate.params[p.name] = static_cast<std::int64_t>(static_cast<std::uint64_t>(p.min) + step * k);
+                    if (auto found = fails_quietly(std::move(candidate))) return found;
+                }
+            }
+            return std::nullopt;
+        };
         // The faults and orderings the noisy run drew were drawn for its timeline too: the sweep
         // tries the quiet run with them, then the FIFO run (every choice default).
-        for (const bool keep_choices : {true, false}) {
-        if (!keep_choices) quiet.assign(choices.size(), 0);
-        for (const auto& p : scenario_.params) {
-            const auto at = spec.params.find(p.name);
-            if (at == spec.params.end() || at->second <= p.min) continue;
-            const std::int64_t now = at->second;
-            const std::uint64_t span = static_cast<std::uint64_t>(now) - static_cast<std::uint64_t>(p.min);
-            const std::uint64_t steps = std::min<std::uint64_t>(span, kSweep);
-            const std::uint64_t step = span / steps;
-            for (std::uint64_t k = 0; k < steps && runs_ < stop_at; ++k) {
-                RunSpec candidate = spec;
-                candidate.params[p.name] = static_cast<std::int64_t>(static_cast<std::uint64_t>(p.min) + step * k);
-                if (auto found = fails_quietly(std::move(candidate))) return found;
-            }
-        }
-        }
-        return std::nullopt;
+        if (auto found = sweep()) return found;
+        quiet.assign(choices.size(), 0);
+        return sweep();
     }
 
 private:
