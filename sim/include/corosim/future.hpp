@@ -259,10 +259,22 @@ private:
 template <class T>
 class ValueSlot {
 protected:
+    /// The value's reprlib.repr (`...` for a type without a Python repr), for a done repr.
+    std::string value_repr() const {
+        if constexpr (detail::has_py_repr<T>()) {
+            return reprlib_repr(*value_);
+        } else {
+            return "...";
+        }
+    }
     std::optional<T> value_;
 };
 template <>
-class ValueSlot<void> {};
+class ValueSlot<void> {
+protected:
+    /// A coroutine that returns nothing has None as its result.
+    std::string value_repr() const { return "None"; }
+};
 
 /// Suspends the awaiting task on a future-like state `S` (Future or Task).
 template <class S>
@@ -313,15 +325,7 @@ public:
 
 protected:
     /// The value's reprlib.repr (`...` for a type without a Python repr).
-    std::string result_repr() const override {
-        if constexpr (std::is_void_v<T>) {
-            return "None";
-        } else if constexpr (detail::has_py_repr<T>()) {
-            return reprlib_repr(*this->value_);
-        } else {
-            return "...";
-        }
-    }
+    std::string result_repr() const override { return this->value_repr(); }
 };
 
 namespace detail {

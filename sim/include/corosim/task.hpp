@@ -192,15 +192,7 @@ public:
     }
 
 protected:
-    std::string result_repr() const override {
-        if constexpr (std::is_void_v<T>) {
-            return "None";
-        } else if constexpr (detail::has_py_repr<T>()) {
-            return reprlib_repr(*this->value_);
-        } else {
-            return "...";
-        }
-    }
+    std::string result_repr() const override { return this->value_repr(); }
 
 private:
     void take_result() override {
