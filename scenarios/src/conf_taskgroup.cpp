@@ -387,6 +387,105 @@ Coro<void> taskgroup_refused_coro() {
     }
 }
 
+// ---- taskgroup_versions ----
+
+COROSIM_DEFINE_EXCEPTION(MyCancelled, CancelledError);  // class MyCancelled(asyncio.CancelledError)
+
+Coro<void> tv_fail_after(Nanos d, std::string tag) {
+    co_await sleep(d);
+    throw ValueError(tag);
+}
+
+Coro<void> tv_raise_value(std::exception_ptr, std::string tag) {
+    throw ValueError(tag);
+    co_return;
+}
+
+Coro<void> tv_fail_on_cancel(std::string tag) {
+    co_await try_except<CancelledError>(sleep_for(seconds(10)), &tv_raise_value, tag);
+}
+
+Coro<void> tv_late_body(TaskGroup& tg) {
+    (void)tg.create_task(tv_fail_after(seconds(1), "late"));
+    trace("late.body_done");
+    co_return;
+}
+
+Coro<void> tv_late_failure() {
+    TaskBase* me = current_task();
+    std::exception_ptr eg;
+    try {
+        co_await async_with(TaskGroup(), &tv_late_body);
+    } catch (...) {
+        eg = std::current_exception();
+    }
+    except_star(eg, {on<ValueError>([me](const std::exception_ptr& g) {
+                    trace("late.caught", {{"exc", g}, {"cancelling", me->cancelling()}});
+                })});
+    trace("late.after", {{"cancelling", me->cancelling()}});
+    co_await sleep(0);
+    trace("late.slept");
+}
+
+Coro<void> tv_outside_body(TaskGroup& tg) {
+    (void)tg.create_task(tv_fail_on_cancel("child"));
+    co_await sleep(seconds(10));
+}
+
+Coro<void> tv_outside_sleep() {
+    co_await sleep(0);
+    trace("outside.slept", {{"cancelling", current_task()->cancelling()}});
+}
+
+Coro<void> tv_outside_cancelled(std::exception_ptr e) {
+    trace("outside.cancelled", {{"exc", e}, {"cancelling", current_task()->cancelling()}});
+    std::rethrow_exception(e);
+}
+
+Coro<void> tv_outside_and_failure() {
+    TaskBase* me = current_task();
+    std::exception_ptr eg;
+    try {
+        co_await async_with(TaskGroup(), &tv_outside_body);
+    } catch (...) {
+        eg = std::current_exception();
+    }
+    except_star(eg, {on<ValueError>([me](const std::exception_ptr& g) {
+                    trace("outside.caught", {{"exc", g}, {"cancelling", me->cancelling()}});
+                })});
+    co_await try_except<CancelledError>(tv_outside_sleep(), &tv_outside_cancelled);
+}
+
+Coro<void> tv_subclass_body(TaskGroup& tg) {
+    (void)tg.create_task(sleep_for(seconds(10)));
+    co_await sleep(0);
+    throw MyCancelled("mine");
+}
+
+Coro<void> tv_cancel_subclass() {
+    TaskBase* me = current_task();
+    try {
+        co_await async_with(TaskGroup(), &tv_subclass_body);
+    } catch (const BaseException&) {
+        trace("subclass.caught", {{"exc", std::current_exception()}, {"cancelling", me->cancelling()}});
+    }
+}
+
+Coro<void> taskgroup_versions() {
+    co_await tv_late_failure();
+    Task<void> t = create_task(tv_outside_and_failure());
+    co_await sleep(seconds(1));
+    trace("cancel", {{"ret", t.cancel("outside")}});
+    try {
+        co_await t;
+        trace("outside.result");
+    } catch (const CancelledError&) {
+        trace("outside.main_caught", {{"exc", std::current_exception()}});
+    }
+    trace("outside.after", {{"cancelled", t.cancelled()}, {"cancelling", t.cancelling()}});
+    co_await tv_cancel_subclass();
+}
+
 }  // namespace
 
 void register_conf_taskgroup(Registry& reg) {
@@ -408,6 +507,10 @@ void register_conf_taskgroup(Registry& reg) {
     reg.add({"taskgroup_in_timeout", "taskgroup_errors", "TaskGroup inside timeout(): deadline hits __aexit__, children aborted, TimeoutError from CancelledError",
              {},
              [](const Context&) { return taskgroup_in_timeout(); }});
+    reg.add({"taskgroup_versions", "taskgroup_errors",
+             "TaskGroup exits where 3.13 differs: a late failure's uncancel, an outside cancel kept, a CancelledError subclass",
+             {},
+             [](const Context&) { return taskgroup_versions(); }});
     reg.add({"taskgroup_cancel_order", "taskgroup_errors",
              "a group cancels its children in creation order after others finished and more were added",
              {},

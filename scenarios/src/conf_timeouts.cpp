@@ -331,6 +331,41 @@ Coro<void> wait_modes_main() {
     trace("cancelled", {{"done", wm_names(r5.done)}, {"pending", wm_names(r5.pending)}, {"cancelled", es[2].cancelled()}});
 }
 
+// ---- timeout_versions ----
+
+COROSIM_DEFINE_EXCEPTION(MyCancelled, CancelledError);  // class MyCancelled(asyncio.CancelledError)
+
+Coro<void> tv_on_cancel(std::exception_ptr e, std::string kind) {
+    if (kind == "subclass") throw MyCancelled("mine");
+    if (kind == "other") throw ValueError("other");
+    if (kind == "group") {
+        std::exception_ptr member = std::make_exception_ptr(ValueError("member"));
+        as_base(member)->context = e;  // raised (and caught) while the CancelledError was handled
+        std::rethrow_exception(make_exception_group("eg", {member}));
+    }
+    std::rethrow_exception(e);
+    co_return;
+}
+
+Coro<void> tv_sleep10() { co_await sleep(seconds(10)); }
+
+Coro<void> tv_body(Timeout&, std::string kind) {
+    co_await try_except<CancelledError>(tv_sleep10(), &tv_on_cancel, kind);
+}
+
+Coro<void> timeout_versions_main() {
+    TaskBase* me = current_task();
+    for (const char* kind : {"subclass", "other", "group", "plain"}) {
+        try {
+            co_await async_with(timeout(seconds(1)), &tv_body, std::string(kind));
+        } catch (const BaseException&) {
+            std::exception_ptr e = std::current_exception();
+            trace("caught", {{"case", kind}, {"exc", chain(e)}, {"cancelling", me->cancelling()}});
+            if (const ExceptionGroupBase* g = as_group(e)) trace("member", {{"exc", chain(g->exceptions()[0])}});
+        }
+    }
+}
+
 }  // namespace
 
 void register_conf_timeouts(Registry& reg) {
@@ -346,6 +381,10 @@ void register_conf_timeouts(Registry& reg) {
     reg.add({"timeout_nested", "timeouts", "nested timeouts and outside cancels competing with a timeout",
              {},
              [](const Context&) { return timeout_nested_main(); }});
+    reg.add({"timeout_versions", "timeouts",
+             "timeout() exits where 3.13 differs: a CancelledError subclass converted, a TimeoutError put in the context chain",
+             {},
+             [](const Context&) { return timeout_versions_main(); }});
     reg.add({"gather_basic", "shield_and_wait_for", "gather(): argument order, first error, return_exceptions, cancel(msg)",
              {},
              [](const Context&) { return gather_basic_main(); }});

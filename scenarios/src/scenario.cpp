@@ -89,6 +89,7 @@ void register_builtin(Registry& reg) {
     register_loop_rules(reg);
     Registry twins;
     register_conf_cancel(twins);
+    register_conf_uncancel(twins);
     register_conf_timeouts(twins);
     register_conf_wait_for(twins);
     register_conf_interrupts(twins);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <typeinfo>
 
 namespace corosim {
 
@@ -93,6 +94,17 @@ std::string exception_repr(const std::exception_ptr& e) {
 }
 
 bool is_cancelled_error(const std::exception_ptr& e) { return holds<CancelledError>(e); }
+
+bool is_exact_cancelled_error(const std::exception_ptr& e) {
+    if (!e) return false;
+    try {
+        std::rethrow_exception(e);
+    } catch (const CancelledError& c) {
+        return typeid(c) == typeid(CancelledError);
+    } catch (...) {
+        return false;
+    }
+}
 
 bool is_loop_fatal(const std::exception_ptr& e) { return holds<KeyboardInterrupt, SystemExit>(e); }
 

@@ -1,7 +1,6 @@
 #include "corosim/task_group.hpp"
 
 #include <cstdint>
-#include <typeinfo>
 
 #include "corosim/exception_group.hpp"
 
@@ -11,17 +10,6 @@ namespace detail {
 
 namespace {
 bool is_base_error(const std::exception_ptr& e) { return is_loop_fatal(e); }
-
-bool is_exact_cancel(const std::exception_ptr& e) {
-    if (!e) return false;
-    try {
-        std::rethrow_exception(e);
-    } catch (const CancelledError& c) {
-        return typeid(c) == typeid(CancelledError);
-    } catch (...) {
-        return false;
-    }
-}
 
 // The callback's second operand is the child's slot, so that removal needs no search.
 void task_done_cb(void* group, void* slot, bool run);
@@ -166,11 +154,16 @@ Coro<bool> TaskGroup::aexit(std::exception_ptr exc) {
     detail::TaskGroupState& s = *keep;
     s.exiting = true;
     if (exc && detail::is_base_error(exc) && !s.base_error) s.base_error = exc;
-    const bool exc_is_cancel = detail::is_exact_cancel(exc);
+    const Compat& compat = s.loop->compat();
+    const bool exc_is_cancel =
+        compat.cancel_subclass_is_cancel ? is_cancelled_error(exc) : is_exact_cancelled_error(exc);
     std::exception_ptr propagate = exc_is_cancel ? exc : nullptr;
-    // 3.11/3.12 uncancel on entry to __aexit__, so a failure after the body finished leaks a
-    // cancel request (D8); 3.13 moved this after the wait loop.
-    if (s.parent_cancel_requested && s.parent->uncancel() == 0) propagate = nullptr;
+    // If the group cancelled its parent, that request must be taken back. 3.11/3.12 do it on
+    // entry to __aexit__, so a child failing after the body finished leaks it (D8).
+    auto uncancel_parent = [&] {
+        if (s.parent_cancel_requested && s.parent->uncancel() == 0) propagate = nullptr;
+    };
+    if (!compat.taskgroup_uncancels_after_wait) uncancel_parent();
     if (exc && !s.aborting) s.abort();
     while (!s.tasks.empty()) {
         if (s.on_completed == nullptr) {
@@ -191,9 +184,16 @@ Coro<bool> TaskGroup::aexit(std::exception_ptr exc) {
         std::exchange(s.on_completed, nullptr)->release();
     }
     if (s.base_error) std::rethrow_exception(s.base_error);
+    if (compat.taskgroup_uncancels_after_wait) uncancel_parent();
     if (propagate && s.errors.empty()) std::rethrow_exception(propagate);
     if (exc && !exc_is_cancel) s.errors.push_back(exc);
     if (!s.errors.empty()) {
+        // The errors win over an outside cancel; re-requesting it keeps the count and delivers
+        // it at the parent's next await (3.13).
+        if (compat.taskgroup_recancels_parent && s.parent->cancelling() > 0) {
+            s.parent->uncancel();
+            s.parent->cancel();
+        }
         std::exception_ptr group = make_exception_group("unhandled errors in a TaskGroup", std::move(s.errors));
         s.errors.clear();
         BaseException* b = as_base(group);

@@ -1,6 +1,6 @@
 #include "corosim/timeout.hpp"
 
-#include <typeinfo>
+#include "corosim/exception_group.hpp"
 
 namespace corosim {
 
@@ -35,6 +35,22 @@ const char* state_value(Timeout::State s) {
         case Timeout::State::kExited: return "finished";
     }
     return "?";
+}
+
+// 3.13's _insert_timeout_error: the first CancelledError of exc's context chain becomes the
+// context of a new TimeoutError (its cause too), which takes its place in the chain, so a
+// traceback says the exception happened while a timeout was being handled.
+void insert_timeout_error(const std::exception_ptr& exc) {
+    for (BaseException* cur = as_base(exc); cur != nullptr && cur->context; cur = as_base(cur->context)) {
+        if (is_cancelled_error(cur->context)) {
+            TimeoutError te;
+            te.context = cur->context;
+            te.cause = cur->context;
+            te.suppress_context = true;
+            cur->context = std::make_exception_ptr(std::move(te));
+            return;
+        }
+    }
 }
 
 // Python's repr of the deadline, a float number of seconds.
@@ -89,17 +105,20 @@ Coro<bool> Timeout::aexit(std::exception_ptr exc) {
     s.handler = Handle();
     if (s.state == State::kExpiring) {
         s.state = State::kExpired;
-        bool exact_cancel = false;
-        if (exc) {
-            try {
-                std::rethrow_exception(exc);
-            } catch (const CancelledError& e) {
-                exact_cancel = typeid(e) == typeid(CancelledError);
-            } catch (...) {
+        const Compat& compat = running_loop().compat();
+        // uncancel() runs whenever the timeout expired (C9); 3.11.2 compared with 0 instead.
+        if (s.task->uncancel() <= s.cancelling && exc) {
+            if (compat.cancel_subclass_is_cancel ? is_cancelled_error(exc) : is_exact_cancelled_error(exc)) {
+                detail::raise_timeout_from(exc);
+            }
+            if (compat.timeout_inserts_timeout_error) {
+                insert_timeout_error(exc);
+                // `isinstance(exc_val, ExceptionGroup)`: not for a BaseExceptionGroup's members.
+                if (const ExceptionGroupBase* g = as_group(exc); g != nullptr && is_exception(exc)) {
+                    for (const std::exception_ptr& member : g->exceptions()) insert_timeout_error(member);
+                }
             }
         }
-        // uncancel() runs whenever the timeout expired (C9); 3.11.2 compared with 0 instead.
-        if (s.task->uncancel() <= s.cancelling && exact_cancel) detail::raise_timeout_from(exc);
     } else if (s.state == State::kEntered) {
         s.state = State::kExited;
     }

@@ -64,6 +64,36 @@ struct Compat {
     /// create_task (coro.close()).
     bool taskgroup_refusal_closes_coro = false;
 
+    /// B7 (3.13): Task.uncancel() bringing the count to 0 also clears a requested cancel not
+    /// delivered yet (`_must_cancel = False`): a task that cancelled itself, or was cancelled
+    /// before its first step, and was uncancelled runs on; 3.11/3.12 still deliver it.
+    /// Source: 3.13 Lib/asyncio/tasks.py Task.uncancel (and _asynciomodule.c).
+    bool uncancel_clears_must_cancel = false;
+
+    /// C9, D8 (3.13): Timeout.__aexit__ and TaskGroup.__aexit__ take a CancelledError
+    /// *subclass* for a cancellation (`issubclass`); 3.11/3.12 test `exc_type is
+    /// CancelledError`, so a subclass leaves an expired timeout unconverted and a TaskGroup
+    /// wraps it in a BaseExceptionGroup. Source: 3.13 Lib/asyncio/timeouts.py, taskgroups.py.
+    bool cancel_subclass_is_cancel = false;
+
+    /// C9 (3.13): when an exception other than a cancellation leaves an expired timeout, a
+    /// TimeoutError (cause and context: the CancelledError) is inserted in front of the first
+    /// CancelledError of its `__context__` chain, and of each member's chain for a group.
+    /// Source: 3.13 Lib/asyncio/timeouts.py `_insert_timeout_error`.
+    bool timeout_inserts_timeout_error = false;
+
+    /// D8 (3.13): TaskGroup.__aexit__ calls the parent's uncancel() (for the cancel it
+    /// requested when a child failed) after waiting for the children; 3.11/3.12 call it on
+    /// entry, before a child fails late, so that cancel request is never taken back.
+    /// Source: 3.13 Lib/asyncio/taskgroups.py __aexit__.
+    bool taskgroup_uncancels_after_wait = false;
+
+    /// D8 (3.13): a TaskGroup ending with errors while its parent is being cancelled
+    /// (cancelling() > 0) uncancels and re-cancels the parent, so the outside cancel is
+    /// delivered at the parent's next await instead of being swallowed by the
+    /// ExceptionGroup. Source: 3.13 Lib/asyncio/taskgroups.py __aexit__.
+    bool taskgroup_recancels_parent = false;
+
     /// The switches of CPython `v`.
     static constexpr Compat for_version(PythonVersion v) noexcept {
         Compat c;
@@ -71,6 +101,11 @@ struct Compat {
         c.aclose_throw_keeps_running = v != PythonVersion::k3_13;
         c.handle_repr_hides_args = v == PythonVersion::k3_13;
         c.taskgroup_refusal_closes_coro = v == PythonVersion::k3_13;
+        c.uncancel_clears_must_cancel = v == PythonVersion::k3_13;
+        c.cancel_subclass_is_cancel = v == PythonVersion::k3_13;
+        c.timeout_inserts_timeout_error = v == PythonVersion::k3_13;
+        c.taskgroup_uncancels_after_wait = v == PythonVersion::k3_13;
+        c.taskgroup_recancels_parent = v == PythonVersion::k3_13;
         return c;
     }
 };

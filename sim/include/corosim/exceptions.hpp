@@ -135,6 +135,9 @@ bool holds(const std::exception_ptr& e) {
 /// True when `e` holds a CancelledError. Rethrows to look, so keep it off hot paths.
 bool is_cancelled_error(const std::exception_ptr& e);
 
+/// True when `e` holds a CancelledError itself, not a subclass (`exc_type is CancelledError`).
+bool is_exact_cancelled_error(const std::exception_ptr& e);
+
 /// True when `e` holds KeyboardInterrupt or SystemExit, which escape the loop (SEMANTICS G7).
 bool is_loop_fatal(const std::exception_ptr& e);
 

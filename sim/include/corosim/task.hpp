@@ -50,9 +50,13 @@ public:
     std::string full_repr() const override;
     /// Number of cancellation requests not yet uncancelled (B7).
     int cancelling() const noexcept { return num_cancels_requested_; }
-    /// Decrements cancelling(), never below 0; returns the new value (B7).
+    /// Decrements cancelling(), never below 0; returns the new value (B7). On 3.13
+    /// (Compat::uncancel_clears_must_cancel) reaching 0 also drops a cancel not yet delivered.
     int uncancel() noexcept {
-        if (num_cancels_requested_ > 0) --num_cancels_requested_;
+        if (num_cancels_requested_ > 0 && --num_cancels_requested_ == 0 && has_loop() &&
+            loop().compat().uncancel_clears_must_cancel) {
+            must_cancel_ = false;
+        }
         return num_cancels_requested_;
     }
     /// The future this task is suspended on, or null.

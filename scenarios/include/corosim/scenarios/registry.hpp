@@ -36,6 +36,8 @@ void register_loop_rules(Registry& reg);
 
 /// Twins of the cancellation conformance programs (family `cancellation`).
 void register_conf_cancel(Registry& reg);
+/// Twin of the program where uncancel() meets an undelivered cancel (family `cancellation`).
+void register_conf_uncancel(Registry& reg);
 /// Twins of the timeout, shield, wait_for, gather and wait programs (family `timeouts`).
 void register_conf_timeouts(Registry& reg);
 /// Twins of the wait_for programs with a timeout <= 0 (family `timeouts`).
