@@ -133,7 +133,7 @@ std::vector<CorpusEntry> load_corpus(const std::string& dir, const scenarios::Re
 
 std::string corpus_entry_text(const CorpusEntry& entry) {
     std::string out = "# A failure a corosim campaign found, re-run first by `fuzz --corpus`. To reproduce:\n# " +
-                      repro_command(entry.spec, "corosim") + "\n";
+                      repro_command(entry.spec) + "\n";
     out += "scenario: " + entry.spec.scenario + "\n";
     std::string signature = entry.signature;
     std::replace(signature.begin(), signature.end(), '\n', ' ');  // one line, as load_corpus reads it

@@ -5,6 +5,15 @@
 
 namespace corosim::checker {
 
+namespace {
+// Outside a scenario CLI (a user's GoogleTest binary) argv[0] cannot run the scenario, so the
+// line names a placeholder and says which executable it stands for.
+std::string unknown_program_note(const RunSpec& spec) {
+    return std::string(kUnknownProgram) + " is your executable that links corosim::main and registers '" + spec.scenario +
+           "' (corosim::checker::set_program_name names it)";
+}
+}  // namespace
+
 std::string check_schedules(const scenarios::Scenario& scenario, std::uint64_t runs,
                             const std::vector<std::string>& policies) {
     CampaignOptions options;
@@ -16,7 +25,9 @@ std::string check_schedules(const scenarios::Scenario& scenario, std::uint64_t r
         const RunSpec spec = campaign_spec(scenario, options, i);
         const RunResult r = run_spec(scenario, spec);
         if (r.outcome != Outcome::kPass) {
-            return std::string(outcome_name(r.outcome)) + ": " + r.message + "\n  reproduce: " + repro_command(spec);
+            std::string out = std::string(outcome_name(r.outcome)) + ": " + r.message + "\n  reproduce: " + repro_command(spec);
+            if (!program_name_known()) out += "\n    (" + unknown_program_note(spec) + ")";
+            return out + "\n  in C++: corosim::checker::run_spec(scenario, " + run_spec_code(spec) + ")";
         }
     }
     return "";
@@ -36,6 +47,10 @@ rc::Gen<RunSpec> gen_run_spec(const scenarios::Scenario& scenario) {
     });
 }
 
-std::ostream& operator<<(std::ostream& os, const RunSpec& spec) { return os << repro_command(spec); }
+std::ostream& operator<<(std::ostream& os, const RunSpec& spec) {
+    os << run_spec_code(spec) << " (CLI: " << repro_command(spec);
+    if (!program_name_known()) os << "; " << unknown_program_note(spec);
+    return os << ")";
+}
 
 }  // namespace corosim::checker

@@ -7,8 +7,34 @@ namespace corosim::checker {
 
 namespace {
 std::string& program_slot() {
-    static std::string name = "corosim";
+    static std::string name = kUnknownProgram;
     return name;
+}
+
+bool& program_known_slot() {
+    static bool known = false;
+    return known;
+}
+
+// A C++ string literal for `text`: quotes, backslashes and control characters escaped.
+std::string cpp_literal(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u == 0x7f) {
+            // Octal, not \x: a hex escape would swallow a following hex digit.
+            out += '\\';
+            out += static_cast<char>('0' + ((u >> 6) & 7));
+            out += static_cast<char>('0' + ((u >> 3) & 7));
+            out += static_cast<char>('0' + (u & 7));
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
 }
 
 bool safe_char(char c) {
@@ -20,7 +46,38 @@ bool safe_char(char c) {
 const std::string& program_name() { return program_slot(); }
 
 void set_program_name(std::string name) {
-    if (!name.empty()) program_slot() = std::move(name);
+    if (name.empty()) return;
+    program_slot() = std::move(name);
+    program_known_slot() = true;
+}
+
+bool program_name_known() { return program_known_slot(); }
+
+std::string run_spec_code(const RunSpec& spec) {
+    std::string out = "corosim::checker::RunSpec{.scenario = " + cpp_literal(spec.scenario);
+    // Designated initializers in declaration order, or the expression does not compile.
+    if (!spec.params.empty()) {
+        out += ", .params = {";
+        bool first = true;
+        for (const auto& [name, value] : spec.params) {
+            out += std::string(first ? "" : ", ") + "{" + cpp_literal(name) + ", " + std::to_string(value) + "}";
+            first = false;
+        }
+        out += "}";
+    }
+    const RunSpec defaults;
+    if (spec.policy != defaults.policy) out += ", .policy = " + cpp_literal(spec.policy);
+    if (spec.seed != defaults.seed) out += ", .seed = " + std::to_string(spec.seed);
+    if (!spec.choices.empty()) {
+        out += ", .choices = {";
+        for (std::size_t i = 0; i < spec.choices.size(); ++i) out += (i == 0 ? "" : ", ") + std::to_string(spec.choices[i]);
+        out += "}";
+    }
+    if (spec.max_steps != defaults.max_steps) out += ", .max_steps = " + std::to_string(spec.max_steps);
+    if (spec.python != defaults.python) {
+        out += std::string(", .python = corosim::PythonVersion::k3_") + (python_version_name(spec.python) + 2);
+    }
+    return out + "}";
 }
 
 std::string shell_quote(std::string_view word) {

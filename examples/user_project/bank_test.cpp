@@ -20,8 +20,16 @@ TEST(Bank, AFailingRunSpecPrintsTheLineThatReproducesIt) {
     const corosim::scenarios::Scenario scenario = bank_unlocked_scenario();
     const std::string failure = corosim::checker::check_schedules(scenario, 50);
     EXPECT_NE(failure.find("check failed: money is conserved"), std::string::npos) << failure;
-    EXPECT_NE(failure.find("reproduce: corosim run bank_unlocked --seed "), std::string::npos) << failure;
+    // This binary is not the scenario CLI: the line names a placeholder for bank_sim (or
+    // whatever corosim::checker::set_program_name was given) and the in-process call.
+    EXPECT_NE(failure.find("reproduce: YOUR_SIM run bank_unlocked --seed "), std::string::npos) << failure;
+    EXPECT_NE(failure.find("in C++: corosim::checker::run_spec(scenario, corosim::checker::RunSpec{.scenario = \"bank_unlocked\""),
+              std::string::npos)
+        << failure;
     const auto spec = corosim::checker::default_spec(scenario, "random", 4);
     EXPECT_EQ(::testing::PrintToString(spec),
-              "corosim run bank_unlocked --seed 4 --policy random --param tellers=2 --param transfers=2");
+              "corosim::checker::RunSpec{.scenario = \"bank_unlocked\", .params = {{\"tellers\", 2}, {\"transfers\", 2}}, "
+              ".policy = \"random\", .seed = 4} (CLI: YOUR_SIM run bank_unlocked --seed 4 --policy random --param tellers=2 "
+              "--param transfers=2; YOUR_SIM is your executable that links corosim::main and registers 'bank_unlocked' "
+              "(corosim::checker::set_program_name names it))");
 }

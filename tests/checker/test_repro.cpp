@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "corosim/checker/properties.hpp"
@@ -75,12 +76,58 @@ TEST(Repro, RunLineNamesAPythonVersionOtherThanTheDefault) {
     EXPECT_EQ(repro_command(spec, "my_sim"), "my_sim run conn_pool --seed 7 --python 3.13 --param clients=2 --choices 1");
 }
 
-TEST(Repro, GoogleTestAndRapidCheckPrintARunSpecAsItsReproLine) {
-    const std::string line = repro_command(conn_pool_spec());
-    EXPECT_EQ(::testing::PrintToString(conn_pool_spec()), line);
+TEST(Repro, GoogleTestAndRapidCheckPrintARunSpecAsCodeAndAReproLineForAPlaceholderProgram) {
+    // A test binary's argv[0] cannot run a scenario: the line names a placeholder and says what
+    // it stands for, and the C++ expression reproduces the spec in-process.
+    if (program_name_known()) GTEST_SKIP() << "another test in this process named the program";
+    const std::string shown =
+        "corosim::checker::RunSpec{.scenario = \"conn_pool\", .params = {{\"clients\", 2}}, .policy = \"random\", .seed = 7}"
+        " (CLI: YOUR_SIM run conn_pool --seed 7 --policy random --param clients=2; YOUR_SIM is your executable that "
+        "links corosim::main and registers 'conn_pool' (corosim::checker::set_program_name names it))";
+    EXPECT_EQ(::testing::PrintToString(conn_pool_spec()), shown);
     std::ostringstream rc_shown;
     rc::show(conn_pool_spec(), rc_shown);
-    EXPECT_EQ(rc_shown.str(), line);
+    EXPECT_EQ(rc_shown.str(), shown);
+}
+
+TEST(Repro, ThePrintedCppExpressionBuildsTheSameSpec) {
+    RunSpec spec = conn_pool_spec();
+    spec.scenario = "odd \"name\"\\\n";
+    spec.params["b"] = -3;
+    spec.policy = "replay+jitter";
+    spec.choices = {1, 0, 2};
+    spec.max_steps = 1000;
+    spec.python = PythonVersion::k3_11;
+    EXPECT_EQ(run_spec_code(spec),
+              "corosim::checker::RunSpec{.scenario = \"odd \\\"name\\\"\\\\\\012\", .params = {{\"b\", -3}, {\"clients\", 2}}, "
+              ".policy = \"replay+jitter\", .seed = 7, .choices = {1, 0, 2}, .max_steps = 1000, "
+              ".python = corosim::PythonVersion::k3_11}");
+    // The same text, pasted as code:
+    const RunSpec pasted = corosim::checker::RunSpec{.scenario = "odd \"name\"\\\012", .params = {{"b", -3}, {"clients", 2}},
+                                                     .policy = "replay+jitter", .seed = 7, .choices = {1, 0, 2}, .max_steps = 1000,
+                                                     .python = corosim::PythonVersion::k3_11};
+    EXPECT_EQ(pasted.scenario, spec.scenario);
+    EXPECT_EQ(pasted.params, spec.params);
+    EXPECT_EQ(pasted.policy, spec.policy);
+    EXPECT_EQ(pasted.seed, spec.seed);
+    EXPECT_EQ(pasted.choices, spec.choices);
+    EXPECT_EQ(pasted.max_steps, spec.max_steps);
+    EXPECT_EQ(pasted.python, spec.python);
+    EXPECT_EQ(run_spec_code(default_spec(*scenarios::all_scenarios().find("planted_check_then_act"))),
+              "corosim::checker::RunSpec{.scenario = \"planted_check_then_act\", .params = {{\"amount\", 10}, {\"balance\", 10}}}");
+}
+
+TEST(Repro, ANamedProgramStartsTheLineWithoutAPlaceholderNote) {
+    // In a child: the program name is process-wide.
+    EXPECT_EXIT(
+        {
+            set_program_name("build/my sim");
+            const std::string shown = ::testing::PrintToString(conn_pool_spec());
+            const bool ok = program_name_known() &&
+                            shown.ends_with(" (CLI: 'build/my sim' run conn_pool --seed 7 --policy random --param clients=2)");
+            std::exit(ok ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "");
 }
 
 TEST(Signature, RunSpecificIdsDoNotSplitABug) {
@@ -103,7 +150,32 @@ TEST(CheckSchedules, ExploresParametersAndPrintsTheReproLine) {
     ASSERT_NE(s, nullptr);
     const std::string failure = check_schedules(*s, 50);
     EXPECT_NE(failure.find("check failed: balance never goes negative"), std::string::npos) << failure;
-    EXPECT_NE(failure.find("\n  reproduce: corosim run planted_check_then_act --seed "), std::string::npos) << failure;
+    // No scenario CLI named: a placeholder, what it stands for, and the in-process call.
+    if (program_name_known()) GTEST_SKIP() << "another test in this process named the program";
+    EXPECT_EQ(failure.find("corosim run"), std::string::npos) << failure;
+    EXPECT_NE(failure.find("\n  reproduce: YOUR_SIM run planted_check_then_act --seed "), std::string::npos) << failure;
+    EXPECT_NE(failure.find("\n    (YOUR_SIM is your executable that links corosim::main and registers 'planted_check_then_act' "
+                           "(corosim::checker::set_program_name names it))\n"),
+              std::string::npos)
+        << failure;
+    EXPECT_NE(failure.find("\n  in C++: corosim::checker::run_spec(scenario, corosim::checker::RunSpec{.scenario = "
+                           "\"planted_check_then_act\", .params = {{\"amount\", "),
+              std::string::npos)
+        << failure;
+}
+
+TEST(CheckSchedules, ANamedScenarioCliStartsTheLine) {
+    const scenarios::Scenario* s = scenarios::all_scenarios().find("planted_check_then_act");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EXIT(
+        {
+            set_program_name("build/bank_sim");
+            const std::string failure = check_schedules(*s, 50);
+            const bool ok = failure.find("\n  reproduce: build/bank_sim run planted_check_then_act --seed ") != std::string::npos &&
+                            failure.find("YOUR_SIM") == std::string::npos && failure.find("\n  in C++: ") != std::string::npos;
+            std::exit(ok ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "corosim/checker/repro.hpp"
 #include "corosim/checker/runner.hpp"
 #include "corosim/scenarios/scenario.hpp"
 
@@ -21,8 +22,10 @@ namespace corosim::checker {
 
 /// Runs `scenario` in-process as a fuzz campaign of `runs` runs per policy would (seeds from 0,
 /// the first run of each policy at the default parameters, later ones at parameters drawn from
-/// their ranges); returns "" when every run passed, else the first failure's outcome, message
-/// and the repro line (`corosim run ...`) that reproduces it.
+/// their ranges); returns "" when every run passed, else the first failure's outcome, message,
+/// the repro line (`PROGRAM run ...`, PROGRAM being program_name(): the placeholder YOUR_SIM,
+/// explained on the next line, unless set_program_name named the scenario CLI) and the C++ call
+/// that reproduces it in-process (`corosim::checker::run_spec(scenario, RunSpec{...})`).
 std::string check_schedules(const scenarios::Scenario& scenario, std::uint64_t runs = 100,
                             const std::vector<std::string>& policies = {"fifo", "random", "pct:3"});
 
@@ -30,8 +33,9 @@ std::string check_schedules(const scenarios::Scenario& scenario, std::uint64_t r
 /// fifo/random/pct, any seed. Shrinks towards small parameters, fifo and seed 0.
 rc::Gen<RunSpec> gen_run_spec(const scenarios::Scenario& scenario);
 
-/// Prints `spec` as the repro line that runs it (`corosim run S --seed N --policy P --param
-/// k=v ...`): what RapidCheck and GoogleTest show for a failing case instead of `<???>`.
+/// Prints `spec` as the C++ expression that builds it, then the repro line that runs it
+/// (`RunSpec{.scenario = "S", ...} (CLI: PROGRAM run S --seed N ...)`, with the same placeholder
+/// note as check_schedules): what RapidCheck and GoogleTest show for a failing case.
 std::ostream& operator<<(std::ostream& os, const RunSpec& spec);
 
 }  // namespace corosim::checker

@@ -14,11 +14,22 @@
 
 namespace corosim::checker {
 
-/// The program name repro lines start with: argv[0] as invoked once the CLI has set it,
-/// "corosim" before.
+/// The program name repro lines start with: argv[0] as invoked once the CLI has set it, else
+/// the placeholder kUnknownProgram. A repro line printed outside a scenario CLI (check_schedules
+/// in a user's GoogleTest binary) cannot know which executable registers the scenario.
 const std::string& program_name();
-/// Sets program_name() (the CLI calls it with argv[0]).
+/// Sets program_name(): the CLI calls it with argv[0]; a user's test binary may call it with the
+/// path of the executable that links corosim::main and registers its scenarios.
 void set_program_name(std::string name);
+/// Whether set_program_name has named the program.
+bool program_name_known();
+/// What a repro line starts with while no program is named.
+inline constexpr const char* kUnknownProgram = "YOUR_SIM";
+
+/// `spec` as the C++ expression that builds it, for run_spec(scenario, ...) in-process:
+/// `corosim::checker::RunSpec{.scenario = "s", .params = {{"k", 2}}, .policy = "random", .seed = 7}`
+/// (fields at their defaults left out, and the trace level, which changes no outcome).
+std::string run_spec_code(const RunSpec& spec);
 
 /// `word` quoted for a POSIX shell: unchanged when it has only safe characters, else in single
 /// quotes with each `'` written as `'\''`.
