@@ -202,7 +202,7 @@ def measure(corosim, bugs, policies, seeds, cap, twin_cap, jobs, log):
                 db = os.path.join(tmp, twin + re.sub(r"\W", "_", policy) + ".db")
                 out = corosim.fuzz(twin, policy, 1, twin_cap, stop=False, shrink=False, record="none", db=db)
                 row = summary_row(out, twin)
-                m = re.search(r"(\d+) runs, (\d+) failing", out)
+                m = re.search(r"(\d+) runs?, (\d+) failing", out)
                 tentry[policy] = {"runs": int(m.group(1)) if m else None,
                                   "failing": int(m.group(2)) if m else as_int(column(row, "failures"))}
     return results

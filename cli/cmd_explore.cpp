@@ -9,6 +9,7 @@
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/store.hpp"
 #include "corosim/checker/wire.hpp"
+#include "corosim/reports/text.hpp"
 
 namespace corosim::cli {
 
@@ -43,17 +44,19 @@ int run_explore(const ExploreCli& opt) {
     const checker::ExploreResult r = checker::explore(scenario, base, eopt);
     if (r.diverged) {
         std::cout << "explore " << scenario.name << ": the scenario is not deterministic under replay (a replayed "
-                  << "prefix met different choice points) after " << r.schedules << " schedules\n";
+                  << "prefix met different choice points) after " << reports::counted(r.schedules, "schedule") << "\n";
         return kExitFailures;
     }
     if (!r.failure) {
         if (r.complete) {
-            std::cout << "all " << r.schedules << " schedules explored, " << r.pruned << " pruned, no violation ("
-                      << scenario.name << ", at most " << preemptions << " preemptions)\n";
+            // "all 1 schedule" would read oddly: with --preemptions 0 there is exactly one.
+            std::cout << (r.schedules == 1 ? "the only schedule explored, " : "all " + std::to_string(r.schedules) + " schedules explored, ")
+                      << r.pruned << " pruned, no violation (" << scenario.name << ", at most "
+                      << reports::counted(preemptions, "preemption") << ")\n";
         } else {
-            std::cout << "stopped after " << r.schedules << " schedules (--max-schedules), " << r.pruned
-                      << " pruned, no violation so far (" << scenario.name << ", at most " << preemptions
-                      << " preemptions)\n";
+            std::cout << "stopped after " << reports::counted(r.schedules, "schedule") << " (--max-schedules), " << r.pruned
+                      << " pruned, no violation so far (" << scenario.name << ", at most "
+                      << reports::counted(preemptions, "preemption") << ")\n";
         }
         return kExitOk;
     }

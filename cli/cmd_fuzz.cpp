@@ -18,6 +18,7 @@
 #include "corosim/checker/replay.hpp"
 #include "corosim/checker/repro.hpp"
 #include "corosim/reports/junit.hpp"
+#include "corosim/reports/text.hpp"
 #include "corosim/scheduler/policies.hpp"
 
 namespace corosim::cli {
@@ -87,12 +88,12 @@ public:
             const int width = 30;
             const int filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) / static_cast<double>(total));
             std::string bar = tty_ ? "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] " : "";
-            std::snprintf(line, sizeof line, "fuzz: %s%llu/%llu runs, %llu failures, %.0f runs/s, ETA %.0fs", bar.c_str(),
+            std::snprintf(line, sizeof line, "fuzz: %s%llu/%llu runs, %s, %.0f runs/s, ETA %.0fs", bar.c_str(),
                           static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                          static_cast<unsigned long long>(failures), rate, eta);
+                          reports::counted(failures, "failure").c_str(), rate, eta);
         } else {
-            std::snprintf(line, sizeof line, "fuzz: %llu runs, %llu failures, %.0f runs/s, %.0fs elapsed",
-                          static_cast<unsigned long long>(done), static_cast<unsigned long long>(failures), rate, secs);
+            std::snprintf(line, sizeof line, "fuzz: %s, %s, %.0f runs/s, %.0fs elapsed", reports::counted(done, "run").c_str(),
+                          reports::counted(failures, "failure").c_str(), rate, secs);
         }
         if (tty_) {
             std::cerr << "\r" << line << "\x1b[K" << (final ? "\n" : "") << std::flush;
@@ -251,8 +252,8 @@ int run_fuzz(FuzzOptions& opt) {
     const bool past_regressions = from.round != 0 || from.item != 0 || from.regressions >= copt.regressions.size();
     const std::size_t regressions = past_regressions ? 0 : copt.regressions.size() - from.regressions;
     if (!opt.corpus.empty()) {
-        std::cerr << "fuzz: corpus " << opt.corpus << ": " << corpus.size() << " entries, " << regressions
-                  << " of this campaign's scenarios (and shard) " << (opt.resuming ? "left to re-run" : "re-run first")
+        std::cerr << "fuzz: corpus " << opt.corpus << ": " << reports::counted(corpus.size(), "entry", "entries") << ", "
+                  << regressions << " of this campaign's scenarios (and shard) " << (opt.resuming ? "left to re-run" : "re-run first")
                   << "\n";
     }
     install_stop_handlers();
@@ -273,7 +274,7 @@ int run_fuzz(FuzzOptions& opt) {
                   << (known ? st->second.schedules.size() : 0) << " | " << s.distinct_hashes << " | " << s.policies
                   << " |\n";
     }
-    std::cout << result.runs << " runs, " << result.failing_runs << " failing (" << result.failures.size()
+    std::cout << reports::counted(result.runs, "run") << ", " << result.failing_runs << " failing (" << result.failures.size()
               << " distinct), campaign " << result.campaign_id << " in " << opt.db << "\n";
     // One FAIL line per distinct failure (scenario and signature), each with the line that
     // reproduces it without the store; the shrunk run's line is the one to debug.
@@ -297,7 +298,7 @@ int run_fuzz(FuzzOptions& opt) {
     }
     if (!opt.corpus.empty()) {
         const std::size_t added = grow_corpus(store, opt.corpus, result.failures);
-        std::cout << "corpus " << opt.corpus << ": " << regressions << " entries re-run, " << added << " added\n";
+        std::cout << "corpus " << opt.corpus << ": " << reports::counted(regressions, "entry", "entries") << " re-run, " << added << " added\n";
     }
     if (junit.is_open()) {
         junit << reports::junit_xml(store, opt.db, result.campaign_id, view.elapsed());
@@ -306,8 +307,8 @@ int run_fuzz(FuzzOptions& opt) {
     }
     if (result.interrupted) {
         const int sig = g_signal;
-        std::cout << "interrupted by " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << " after " << result.runs
-                  << " runs (all stored); resume with: " << resume_command(opt, result.campaign_id) << "\n";
+        std::cout << "interrupted by " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << " after "
+                  << reports::counted(result.runs, "run") << " (all stored); resume with: " << resume_command(opt, result.campaign_id) << "\n";
         std::cout.flush();
         return 128 + sig;
     }

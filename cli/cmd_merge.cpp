@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "corosim/checker/store.hpp"
+#include "corosim/reports/text.hpp"
 
 namespace corosim::cli {
 
@@ -21,7 +22,7 @@ int run_merge(const MergeOptions& opt) {
     checker::Store out(opt.out);
     for (const auto& in : opt.inputs) {
         const auto [copied, skipped] = out.merge_from(in);
-        std::cout << in << ": " << copied << " runs copied, " << skipped << " already present\n";
+        std::cout << in << ": " << reports::counted(copied, "run") << " copied, " << skipped << " already present\n";
     }
     return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/signature.hpp"
 #include "corosim/reports/explain.hpp"
+#include "corosim/reports/text.hpp"
 
 namespace corosim::cli {
 
@@ -72,7 +73,7 @@ int run_replay(const ReplayOptions& opt) {
     }
     if (report.reproduced) {
         std::cout << "reproduced " << what << ": "
-                  << (report.compared_events ? std::to_string(events.size()) + " events identical, " : "")
+                  << (report.compared_events ? reports::counted(events.size(), "event") + " identical, " : "")
                   << "hash " << report.new_hash << ", outcome " << report.result.outcome;
         if (!report.result.message.empty()) std::cout << " (" << terminal_text(checker::message_headline(report.result.message)) << ")";
         std::cout << "\n";

@@ -9,6 +9,7 @@
 #include "corosim/checker/shrink.hpp"
 #include "corosim/checker/signature.hpp"
 #include "corosim/reports/failures.hpp"
+#include "corosim/reports/text.hpp"
 #include "corosim/trace.hpp"
 
 namespace corosim::reports {
@@ -252,9 +253,8 @@ std::string html_report(checker::Store& store, const std::string& db_path, std::
     }
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>corosim report</title><style>";
     out += kStyle;
-    out += "</style></head>\n<body>\n<h1>corosim report</h1>\n<p>" + esc(db_path) + ": " + std::to_string(runs) +
-           " runs, " + std::to_string(failing) + " failing, <strong>" + std::to_string(groups.size()) +
-           " distinct failures</strong>.</p>\n";
+    out += "</style></head>\n<body>\n<h1>corosim report</h1>\n<p>" + esc(db_path) + ": " + counted(runs, "run") + ", " +
+           std::to_string(failing) + " failing, <strong>" + counted(groups.size(), "distinct failure") + "</strong>.</p>\n";
     out += "<h2>Scenarios</h2>\n<table class=\"summary\"><tr><th>scenario</th><th>runs</th><th>failing runs</th>"
            "<th>distinct failures</th><th>distinct schedules</th><th>policies</th></tr>\n";
     for (const auto& s : summary) {

@@ -9,6 +9,7 @@
 #include "corosim/checker/shrink.hpp"
 #include "corosim/checker/signature.hpp"
 #include "corosim/reports/failures.hpp"
+#include "corosim/reports/text.hpp"
 
 namespace corosim::reports {
 
@@ -44,8 +45,8 @@ std::string junit_xml(checker::Store& store, const std::string& db_path, std::in
     }
     suite.append_attribute("skipped").set_value(0);
     for (const auto& s : summary) {
-        const std::string stats = std::to_string(s.runs) + " runs, " + std::to_string(s.failures) + " failing, " +
-                                  std::to_string(s.distinct_hashes) + " distinct traces, policies " + s.policies;
+        const std::string stats = counted(s.runs, "run") + ", " + std::to_string(s.failures) + " failing, " +
+                                  counted(s.distinct_hashes, "distinct trace") + ", policies " + s.policies;
         if (!failing.contains(s.scenario)) {
             auto tc = suite.append_child("testcase");
             set_attr(tc, "classname", "corosim." + s.scenario);

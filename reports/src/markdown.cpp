@@ -6,6 +6,7 @@
 #include "corosim/checker/shrink.hpp"
 #include "corosim/checker/signature.hpp"
 #include "corosim/reports/failures.hpp"
+#include "corosim/reports/text.hpp"
 
 namespace corosim::reports {
 
@@ -53,8 +54,8 @@ std::string markdown_summary(checker::Store& store, const std::string& db_path, 
         failures += s.failures;
     }
     const auto groups = group_failures(store, campaign);
-    out += "\n" + std::to_string(runs) + " runs, " + std::to_string(failures) + " failing, " +
-           std::to_string(groups.size()) + " distinct failures.\n";
+    out += "\n" + counted(runs, "run") + ", " + std::to_string(failures) + " failing, " +
+           counted(groups.size(), "distinct failure") + ".\n";
     if (groups.empty()) return out;
     out += "\n## Failures\n";
     for (const auto& g : groups) {

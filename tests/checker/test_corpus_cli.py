@@ -49,7 +49,7 @@ with tempfile.TemporaryDirectory() as tmp:
            "with it, the bug fails at once, with its repro line (exit %d): %s" % (code, out[-400:]))
     first = sqlite3.connect(b).execute("select policy, outcome from runs order by id limit 1").fetchone()
     expect(first is not None and first[0] == "replay" and first[1] == "fail", "the corpus run is the campaign's first: %s" % (first,))
-    expect("1 entries re-run, 0 added" in out and sorted(glob.glob(os.path.join(corpus, "*.repro"))) == entries,
+    expect("1 entry re-run, 0 added" in out and sorted(glob.glob(os.path.join(corpus, "*.repro"))) == entries,
            "a known failure adds no entry")
     code, out, err = run("replay", "--db", b, "--run", "1")
     expect(code == 0 and "reproduced" in out, "the stored regression run replays (exit %d): %s" % (code, out[-200:]))

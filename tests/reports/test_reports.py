@@ -134,5 +134,35 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(re.search(r"at t=[0-9.]+ s, \S+ ran before \S+ \(ready callback [0-9]+ of [0-9]+; FIFO order runs \S+ first\)",
                          out) is not None, "each choice in task terms: %r" % out)
 
+    # Counts read as English: one of a thing is singular, everywhere a count is printed.
+    one = os.path.join(tmp, "one.db")
+    rc, out, err = run("fuzz", "--scenario", "racy_counter", "--runs", "1", "--policies", "fifo", "--db", one)
+    expect(rc == 0 and re.search(r"^1 run, 0 failing \(0 distinct\), campaign 1 in ", out, re.M), "fuzz: 1 run: %r" % out)
+    expect("fuzz: 1/1 runs, 0 failures," in err, "progress: 0 failures: %r" % err)
+    rc, out, err = run("report", "--db", one)
+    expect("\n1 run, 0 failing, 0 distinct failures.\n" in out, "markdown: 1 run: %r" % out)
+    rc, out, err = run("report", "--db", one, "--format", "junit")
+    expect("1 run, 0 failing, 1 distinct trace, policies fifo" in out, "junit: 1 run, 1 distinct trace: %r" % out)
+    rc, out, err = run("report", "--db", one, "--format", "html")
+    expect("1 run, 0 failing, <strong>0 distinct failures</strong>" in out, "html: 1 run")
+    merged = os.path.join(tmp, "merged.db")
+    rc, out, err = run("merge", merged, one)
+    expect(rc == 0 and ": 1 run copied, 0 already present" in out, "merge: 1 run copied: %r" % out)
+    rc, out, err = run("explore", "racy_counter", "--preemptions", "0")
+    expect(rc == 0 and out.startswith("the only schedule explored, 0 pruned, no violation (racy_counter, at most 0 preemptions)"),
+           "explore: the only schedule: %r" % out)
+    rc, out, err = run("explore", "racy_counter", "--preemptions", "1", "--max-schedules", "1")
+    expect(out.startswith("stopped after 1 schedule (--max-schedules), ") and "at most 1 preemption)" in out,
+           "explore: 1 schedule, 1 preemption: %r" % out)
+    first = os.path.join(tmp, "first.db")
+    rc, out, err = run("fuzz", "--scenario", "planted_check_then_act", "--runs", "500", "--stop-at-first-failure",
+                       "--no-shrink", "--db", first)
+    expect(rc == 1 and re.search(r"^\d+ runs?, 1 failing \(1 distinct\)", out, re.M), "fuzz: 1 failing: %r" % out)
+    expect(re.search(r"fuzz: \d+/\d+ runs, 1 failure,", err), "progress: 1 failure: %r" % err)
+    rc, out, err = run("report", "--db", first)
+    expect(re.search(r"\n\d+ runs?, 1 failing, 1 distinct failure\.\n", out), "markdown: 1 distinct failure: %r" % out)
+    rc, out, err = run("report", "--db", first, "--format", "html")
+    expect("<strong>1 distinct failure</strong>" in out, "html: 1 distinct failure")
+
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)
