@@ -17,12 +17,23 @@ namespace corosim::checker {
 namespace {
 using nlohmann::json;
 
-[[noreturn]] void malformed(const char* name) {
-    throw std::invalid_argument(std::string("stored campaign option '") + name + "' is malformed");
+// Which stored record a field is read from, so that a message names the right one: the
+// campaign's options, one of its regression runs (inside the options), or its progress.
+enum class Part { kOption, kRegression, kProgress };
+
+std::string field(Part part, const char* name) {
+    switch (part) {
+        case Part::kOption: return std::string("stored campaign option '") + name + "'";
+        case Part::kRegression: return std::string("stored regression run field '") + name + "'";
+        case Part::kProgress: break;
+    }
+    return std::string("stored campaign progress field '") + name + "'";
 }
 
-const json& member(const json& j, const char* name) {
-    if (!j.contains(name)) throw std::invalid_argument(std::string("stored campaign options lack '") + name + "'");
+[[noreturn]] void malformed(Part part, const char* name) { throw std::invalid_argument(field(part, name) + " is malformed"); }
+
+const json& member(const json& j, Part part, const char* name) {
+    if (!j.contains(name)) throw std::invalid_argument(field(part, name) + " is missing");
     return j.at(name);
 }
 
@@ -30,56 +41,56 @@ const json& member(const json& j, const char* name) {
 // number it holds with a static_cast: a float out of T's range is undefined behaviour (the parser
 // fuzzer found `"round":1.4e21`) and a negative or too large integer wraps silently.
 template <typename T>
-T integer_value(const json& v, const char* name) {
+T integer_value(const json& v, Part part, const char* name) {
     static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
     if (v.is_number_unsigned()) {
         const auto u = v.get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) malformed(name);
+        if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) malformed(part, name);
         return static_cast<T>(u);
     }
     if (v.is_number_integer()) {
         const auto i = v.get<std::int64_t>();
         if constexpr (std::is_unsigned_v<T>) {
-            if (i < 0) malformed(name);
-            if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) malformed(name);
+            if (i < 0) malformed(part, name);
+            if (static_cast<std::uint64_t>(i) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) malformed(part, name);
         } else {
             if (i < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
                 i > static_cast<std::int64_t>(std::numeric_limits<T>::max())) {
-                malformed(name);
+                malformed(part, name);
             }
         }
         return static_cast<T>(i);
     }
-    malformed(name);
+    malformed(part, name);
 }
 
 template <typename T>
-T integer(const json& j, const char* name) {
-    return integer_value<T>(member(j, name), name);
+T integer(const json& j, Part part, const char* name) {
+    return integer_value<T>(member(j, part, name), part, name);
 }
 
-bool boolean(const json& j, const char* name) {
-    const json& v = member(j, name);
-    if (!v.is_boolean()) malformed(name);
+bool boolean(const json& j, Part part, const char* name) {
+    const json& v = member(j, part, name);
+    if (!v.is_boolean()) malformed(part, name);
     return v.get<bool>();
 }
 
-std::string string(const json& j, const char* name) {
-    const json& v = member(j, name);
-    if (!v.is_string()) malformed(name);
+std::string string(const json& j, Part part, const char* name) {
+    const json& v = member(j, part, name);
+    if (!v.is_string()) malformed(part, name);
     return v.get<std::string>();
 }
 
-const json& array(const json& j, const char* name) {
-    const json& v = member(j, name);
-    if (!v.is_array()) malformed(name);
+const json& array(const json& j, Part part, const char* name) {
+    const json& v = member(j, part, name);
+    if (!v.is_array()) malformed(part, name);
     return v;
 }
 
-std::vector<std::string> strings(const json& j, const char* name) {
+std::vector<std::string> strings(const json& j, Part part, const char* name) {
     std::vector<std::string> out;
-    for (const json& v : array(j, name)) {
-        if (!v.is_string()) malformed(name);
+    for (const json& v : array(j, part, name)) {
+        if (!v.is_string()) malformed(part, name);
         out.push_back(v.get<std::string>());
     }
     return out;
@@ -133,44 +144,46 @@ std::string campaign_options_json(const CampaignOptions& o) {
 CampaignOptions parse_campaign_options(const std::string& text, const scenarios::Registry& registry) {
     const json j = parse_object(text, "options");
     CampaignOptions o;
-    for (const auto& name : strings(j, "scenarios")) {
+    for (const auto& name : strings(j, Part::kOption, "scenarios")) {
         const auto* s = registry.find(name);
         if (s == nullptr) throw std::invalid_argument("the campaign's scenario '" + name + "' is not registered here");
         o.scenarios.push_back(s);
     }
-    o.runs = integer<std::uint64_t>(j, "runs");
-    o.seed_base = integer<std::uint64_t>(j, "seed_base");
-    o.policies = strings(j, "policies");
-    o.record_all = boolean(j, "record_all");
-    o.store_passing = boolean(j, "store_passing");
-    o.shard_index = integer<std::uint32_t>(j, "shard_index");
-    o.shard_count = integer<std::uint32_t>(j, "shard_count");
-    o.determinism_every = integer<std::uint32_t>(j, "determinism_every");
-    o.shrink = boolean(j, "shrink");
-    o.shrink_budget = integer<std::size_t>(j, "shrink_budget");
-    o.run_timeout = std::chrono::milliseconds(integer<std::int64_t>(j, "run_timeout_ms"));
-    o.max_memory_mb = integer<std::uint64_t>(j, "max_memory_mb");
-    if (j.contains("stop_at_first_failure")) o.stop_at_first_failure = boolean(j, "stop_at_first_failure");
+    o.runs = integer<std::uint64_t>(j, Part::kOption, "runs");
+    o.seed_base = integer<std::uint64_t>(j, Part::kOption, "seed_base");
+    o.policies = strings(j, Part::kOption, "policies");
+    o.record_all = boolean(j, Part::kOption, "record_all");
+    o.store_passing = boolean(j, Part::kOption, "store_passing");
+    o.shard_index = integer<std::uint32_t>(j, Part::kOption, "shard_index");
+    o.shard_count = integer<std::uint32_t>(j, Part::kOption, "shard_count");
+    o.determinism_every = integer<std::uint32_t>(j, Part::kOption, "determinism_every");
+    o.shrink = boolean(j, Part::kOption, "shrink");
+    o.shrink_budget = integer<std::size_t>(j, Part::kOption, "shrink_budget");
+    o.run_timeout = std::chrono::milliseconds(integer<std::int64_t>(j, Part::kOption, "run_timeout_ms"));
+    o.max_memory_mb = integer<std::uint64_t>(j, Part::kOption, "max_memory_mb");
+    if (j.contains("stop_at_first_failure")) o.stop_at_first_failure = boolean(j, Part::kOption, "stop_at_first_failure");
     if (j.contains("python")) {
-        const std::optional<PythonVersion> v = parse_python_version(string(j, "python"));
-        if (!v) throw std::invalid_argument("stored campaign option 'python' is malformed");
+        const std::optional<PythonVersion> v = parse_python_version(string(j, Part::kOption, "python"));
+        if (!v) malformed(Part::kOption, "python");
         o.python = *v;
     }
-    if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(integer<std::int64_t>(j, "time_budget_ms"));
+    if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(integer<std::int64_t>(j, Part::kOption, "time_budget_ms"));
     if (j.contains("regressions")) {
-        for (const json& r : array(j, "regressions")) {
-            if (!r.is_object()) throw std::invalid_argument("stored campaign option 'regressions' is malformed");
+        for (const json& r : array(j, Part::kOption, "regressions")) {
+            if (!r.is_object()) malformed(Part::kOption, "regressions");
             RunSpec spec;
-            spec.scenario = string(r, "scenario");
-            spec.seed = integer<std::uint64_t>(r, "seed");
-            spec.policy = string(r, "policy");
+            spec.scenario = string(r, Part::kRegression, "scenario");
+            spec.seed = integer<std::uint64_t>(r, Part::kRegression, "seed");
+            spec.policy = string(r, Part::kRegression, "policy");
             // The scenario layer's reader: integer values only, each within int64.
-            if (!member(r, "params").is_object()) malformed("params");
+            if (!member(r, Part::kRegression, "params").is_object()) malformed(Part::kRegression, "params");
             spec.params = scenarios::parse_params_json(r.at("params").dump());
-            for (const json& c : array(r, "choices")) spec.choices.push_back(integer_value<std::uint32_t>(c, "choices"));
+            for (const json& c : array(r, Part::kRegression, "choices")) {
+                spec.choices.push_back(integer_value<std::uint32_t>(c, Part::kRegression, "choices"));
+            }
             if (r.contains("python")) {
-                const std::optional<PythonVersion> v = parse_python_version(string(r, "python"));
-                if (!v) throw std::invalid_argument("a stored regression run's 'python' is malformed");
+                const std::optional<PythonVersion> v = parse_python_version(string(r, Part::kRegression, "python"));
+                if (!v) malformed(Part::kRegression, "python");
                 spec.python = *v;
             }
             const auto s = std::find_if(o.scenarios.begin(), o.scenarios.end(),
@@ -204,15 +217,15 @@ CampaignProgress parse_progress(const std::string& text) {
     if (text.empty()) return {};  // killed before its first commit: nothing done yet
     const json j = parse_object(text, "progress");
     CampaignProgress p;
-    p.round = integer<std::uint64_t>(j, "round");
-    p.item = integer<std::uint64_t>(j, "item");
-    p.runs = integer<std::uint64_t>(j, "runs");
+    p.round = integer<std::uint64_t>(j, Part::kProgress, "round");
+    p.item = integer<std::uint64_t>(j, Part::kProgress, "item");
+    p.runs = integer<std::uint64_t>(j, Part::kProgress, "runs");
     // Absent in the rows of corosim before regression progress was kept: those stopped their
     // regressions only when all had run.
-    if (j.contains("regressions")) p.regressions = integer<std::uint64_t>(j, "regressions");
-    p.failing_runs = integer<std::uint64_t>(j, "failing_runs");
-    p.elapsed_ms = integer<std::int64_t>(j, "elapsed_ms");
-    p.done = boolean(j, "done");
+    if (j.contains("regressions")) p.regressions = integer<std::uint64_t>(j, Part::kProgress, "regressions");
+    p.failing_runs = integer<std::uint64_t>(j, Part::kProgress, "failing_runs");
+    p.elapsed_ms = integer<std::int64_t>(j, Part::kProgress, "elapsed_ms");
+    p.done = boolean(j, Part::kProgress, "done");
     return p;
 }
 

@@ -4,6 +4,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -51,6 +52,22 @@ TEST(CampaignRow, ProgressRefusesANumberThatIsNotItsIntegerType) {
                  std::invalid_argument);
     EXPECT_THROW(parse_progress(R"({"done":true,"elapsed_ms":1e300,"failing_runs":0,"item":0,"round":0,"runs":0})"),
                  std::invalid_argument);
+}
+
+std::string refusal(const std::function<void()>& parse) {
+    try {
+        parse();
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+// A message names the record a bad field is in: the progress is not an option.
+TEST(CampaignRow, ARefusedFieldIsNamedAsProgressOptionOrRegressionRun) {
+    EXPECT_EQ(refusal([] { parse_progress(progress_with_round("1.5")); }), "stored campaign progress field 'round' is malformed");
+    EXPECT_EQ(refusal([] { parse_progress(R"({"done":true,"elapsed_ms":0,"failing_runs":0,"round":0,"runs":0})"); }),
+              "stored campaign progress field 'item' is missing");
 }
 
 CampaignOptions options_with_regression() {
@@ -102,6 +119,12 @@ TEST(CampaignRow, OptionsRefuseValuesOutsideTheirType) {
         const std::string bad = replace(good, from, to);
         EXPECT_THROW(parse_campaign_options(bad, registry), std::invalid_argument) << bad;
     }
+    EXPECT_EQ(refusal([&] { parse_campaign_options(replace(good, R"("runs":100)", R"("runs":-100)"), registry); }),
+              "stored campaign option 'runs' is malformed");
+    EXPECT_EQ(refusal([&] { parse_campaign_options(replace(good, R"("seed":3)", R"("seed":3e40)"), registry); }),
+              "stored regression run field 'seed' is malformed");
+    EXPECT_EQ(refusal([&] { parse_campaign_options(replace(good, R"("shard_count":1,)", ""), registry); }),
+              "stored campaign option 'shard_count' is missing");
 }
 
 }  // namespace
