@@ -42,6 +42,7 @@ CorpusEntry parse_entry(const std::string& path, const scenarios::Registry& regi
     CorpusEntry entry;
     entry.path = path;
     std::map<std::string, int> seen;
+    std::map<std::string, std::string> param_text;
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
@@ -70,7 +71,8 @@ CorpusEntry parse_entry(const std::string& path, const scenarios::Registry& regi
             if (eq == std::string::npos) throw std::invalid_argument("param wants NAME=VALUE, got '" + value + "'");
             const std::string name = value.substr(0, eq);
             if (entry.spec.params.contains(name)) throw std::invalid_argument("param '" + name + "' given twice");
-            entry.spec.params[name] = parse_number<std::int64_t>(value.substr(eq + 1), "param '" + name + "'");
+            entry.spec.params[name] = 0;  // read below, once the scenario (and which are flags) is known
+            param_text[name] = value.substr(eq + 1);
         } else if (key == "choices") {
             std::stringstream parts(value);
             std::string part;
@@ -84,6 +86,15 @@ CorpusEntry parse_entry(const std::string& path, const scenarios::Registry& regi
     }
     const scenarios::Scenario* scenario = registry.find(entry.spec.scenario);
     if (scenario == nullptr) throw std::invalid_argument("unknown scenario '" + entry.spec.scenario + "'");
+    for (const auto& [name, text] : param_text) {
+        const auto spec = std::find_if(scenario->params.begin(), scenario->params.end(),
+                                       [&](const scenarios::ParamSpec& p) { return p.name == name; });
+        if (spec != scenario->params.end() && spec->flag) {
+            scenario->apply(entry.spec.params, name + "=" + text);  // true, false, 1 or 0, as --param takes it
+        } else {
+            entry.spec.params[name] = parse_number<std::int64_t>(text, "param '" + name + "'");
+        }
+    }
     StoredRun as_stored;
     as_stored.spec = entry.spec;
     try {

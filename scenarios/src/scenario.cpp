@@ -36,6 +36,16 @@ void Scenario::apply(Params& values, std::string_view assignment) const {
         throw std::invalid_argument("scenario '" + name + "' has no parameter '" + key + "' (has: " +
                                     (known.empty() ? "none" : known) + ")");
     }
+    if (spec->flag) {
+        if (text == "true" || text == "1") {
+            values[key] = 1;
+        } else if (text == "false" || text == "0") {
+            values[key] = 0;
+        } else {
+            throw std::invalid_argument("parameter '" + key + "' is a flag: true, false, 1 or 0, got '" + std::string(text) + "'");
+        }
+        return;
+    }
     std::int64_t v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {

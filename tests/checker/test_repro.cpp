@@ -3,8 +3,14 @@
 #include <rapidcheck.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
+#include "corosim/checker/corpus.hpp"
 #include "corosim/checker/properties.hpp"
 #include "corosim/checker/repro.hpp"
 #include "corosim/checker/signature.hpp"
@@ -29,6 +35,60 @@ TEST(ScenarioParams, FlagEnumAndScaled) {
     EXPECT_FALSE(a.flag("slow"));
     EXPECT_EQ(a.as<Mode>("mode"), Mode::kBroken);
     EXPECT_DOUBLE_EQ(a.scaled("ratio_pct", 0.01), 0.25);
+}
+
+scenarios::Scenario flagged_scenario() {
+    return {"flagged", "test", "a flag and a count",
+            {scenarios::flag_param("slow", false, "a flag"), {"n", 0, 5, 1, "a count"}},
+            [](const scenarios::ScenarioArgs&) -> Coro<void> { co_return; }};
+}
+
+std::string refusal(const scenarios::Scenario& s, const std::string& assignment) {
+    scenarios::Params p;
+    try {
+        s.apply(p, assignment);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+
+TEST(ScenarioParams, AFlagTakesTrueFalseOneOrZeroAndNothingElse) {
+    const scenarios::Scenario s = flagged_scenario();
+    for (const auto& [text, want] : std::vector<std::pair<std::string, std::int64_t>>{{"true", 1}, {"1", 1}, {"false", 0}, {"0", 0}}) {
+        scenarios::Params p;
+        s.apply(p, "slow=" + text);
+        EXPECT_EQ(p.at("slow"), want) << text;
+    }
+    EXPECT_EQ(refusal(s, "slow=yes"), "parameter 'slow' is a flag: true, false, 1 or 0, got 'yes'");
+    EXPECT_EQ(refusal(s, "slow=2"), "parameter 'slow' is a flag: true, false, 1 or 0, got '2'");
+    EXPECT_EQ(refusal(s, "slow="), "parameter 'slow' is a flag: true, false, 1 or 0, got ''");
+    // Only a flag takes the words: a count does not become 1 from "true".
+    EXPECT_EQ(refusal(s, "n=true"), "parameter 'n' wants an integer, got 'true'");
+}
+
+TEST(ScenarioParams, ACorpusEntryTakesAFlagAsAWord) {
+    scenarios::Registry registry;
+    registry.add(flagged_scenario());
+    const std::string dir = ::testing::TempDir() + "corosim_flag_corpus";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream(dir + "/a.repro") << "scenario: flagged\nsignature: fail: x\nseed: 0\npolicy: fifo\nparam: n=2\nparam: slow=true\n";
+    }
+    const auto entries = load_corpus(dir, registry);
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].spec.params, (scenarios::Params{{"n", 2}, {"slow", 1}}));
+    {
+        std::ofstream(dir + "/a.repro") << "scenario: flagged\nsignature: fail: x\nseed: 0\npolicy: fifo\nparam: n=2\nparam: slow=on\n";
+    }
+    try {
+        load_corpus(dir, registry);
+        ADD_FAILURE() << "slow=on accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("'slow' is a flag: true, false, 1 or 0, got 'on'"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST(Repro, ShellQuoteLeavesPlainWordsAndQuotesTheRest) {

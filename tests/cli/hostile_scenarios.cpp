@@ -1,8 +1,8 @@
 // hostile_scenarios.cpp: the corosim CLI plus scenarios that misbehave outside the simulation's
 // control (issue 11): one never yields to the loop, one allocates until it cannot (and one that
-// swallows std::bad_alloc on the way), one whose parameter name needs escaping in JSON, and two
-// that end as a dangling coroutine parameter or capture typically does (a segfault, a
-// std::length_error or std::bad_alloc escaping main), for the hint line (issue 14).
+// swallows std::bad_alloc on the way), one whose parameter name needs escaping in JSON, one with
+// a flag parameter, and two that end as a dangling coroutine parameter or capture typically does
+// (a segfault, a std::length_error or std::bad_alloc escaping main), for the hint line (issue 14).
 // Never part of the built-in registry: `fuzz --all` must not spin for its timeout.
 #include <corosim/corosim.hpp>
 #include <corosim/scenarios/registry.hpp>
@@ -43,6 +43,12 @@ Coro<void> odd_param(std::int64_t v) {
     check(v < 5, "the odd parameter stays small");
 }
 
+Coro<void> flagged(bool broken, std::int64_t size) {
+    co_await corosim::sleep(0);
+    trace("flagged", {{"size", size}});
+    check(!broken, "not broken");
+}
+
 Coro<void> segfault() {
     co_await corosim::sleep(0);
     std::raise(SIGSEGV);  // what reading a dead lambda's captures ends in, without the UB
@@ -68,6 +74,9 @@ COROSIM_SCENARIO(scenarios::Scenario{
     "alloc_forever", "hostile", "allocates 1 MiB per step until memory runs out",
     {{"swallow", 0, 1, 0, "1: catch std::bad_alloc and go on"}},
     [](const scenarios::Context& c) { return alloc_forever(c.get("swallow")); }});
+COROSIM_SCENARIO(scenarios::Scenario{"flagged", "hostile", "fails exactly when its flag is set",
+                                     {scenarios::flag_param("broken", false, "fail the check"), {"size", 0, 9, 3, "unused"}},
+                                     [](const scenarios::Context& c) { return flagged(c.flag("broken"), c.get("size")); }});
 COROSIM_SCENARIO(scenarios::Scenario{"odd_param", "hostile", "a parameter name with a quote and a backslash",
                                      {{"we\"ird\\name", 0, 9, 0, "fails from 5"}},
                                      [](const scenarios::Context& c) { return odd_param(c.get("we\"ird\\name")); }});

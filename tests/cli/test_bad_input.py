@@ -106,6 +106,10 @@ with tempfile.TemporaryDirectory() as tmp:
         (["fuzz", "--db", db, "--resume", "1"], "not a resumable"),
         (["fuzz", "--db", db, "--resume", "--seed", "4"], "--seed"),
         (["fuzz", "--db", db, "--resume"], "already complete"),
+        # A flag takes true/false/1/0 wherever a parameter is given; anything else is one line.
+        (["run", "flagged", "--param", "broken=yes"], "'broken' is a flag: true, false, 1 or 0, got 'yes'"),
+        (["run", "flagged", "--param", "broken=2"], "true, false, 1 or 0"),
+        (["explore", "flagged", "--preemptions", "1", "--param", "broken=TRUE"], "true, false, 1 or 0"),
     ]
     for args, needle in table:
         start = time.monotonic()
@@ -136,6 +140,13 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(rc == 0, "report reads it: %r" % err)
     rc, out, err = run("replay", "--db", odd, "--run", "1")
     expect(rc == 0 and out.startswith("reproduced"), "replay reproduces it: %r %r" % (out, err))
+
+    # A flag parameter given as a word or a number runs as 1 or 0.
+    for value, want in [("true", 1), ("1", 1), ("false", 0), ("0", 0)]:
+        rc, out, err = run("run", "flagged", "--param", "broken=" + value, "--json")
+        expect(rc == want and '"broken":%d' % want in out.replace(" ", ""), "run broken=%s: %d %r" % (value, rc, out))
+    rc, out, err = run("explore", "flagged", "--preemptions", "1", "--param", "broken=true")
+    expect(rc == 1, "explore broken=true finds the failure: %d %r" % (rc, out))
 
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)

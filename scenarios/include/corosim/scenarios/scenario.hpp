@@ -24,11 +24,13 @@ struct ParamSpec {
     std::int64_t max = 0;  ///< largest value
     std::int64_t def = 0;  ///< the value when none is given
     std::string help;      ///< one line, shown by `corosim list --json`
+    bool flag = false;     ///< a flag_param: `--param name=` also takes true/false
 };
 
-/// A 0/1 parameter read with ScenarioArgs::flag: `flag_param("slow", false, "...")`.
+/// A 0/1 parameter read with ScenarioArgs::flag: `flag_param("slow", false, "...")`. Given as
+/// true, false, 1 or 0; stored as 1 or 0.
 inline ParamSpec flag_param(std::string name, bool def, std::string help) {
-    return {std::move(name), 0, 1, def ? 1 : 0, std::move(help)};
+    return {std::move(name), 0, 1, def ? 1 : 0, std::move(help), true};
 }
 
 /// An enum parameter over `E`'s values 0..last, read with ScenarioArgs::as<E>:
@@ -88,7 +90,8 @@ struct Scenario {
 
     /// Every parameter at its default.
     Params defaults() const;
-    /// Applies `key=value`; throws std::invalid_argument naming the bad key or value.
+    /// Applies `key=value` (a flag's value: true, false, 1 or 0); throws std::invalid_argument
+    /// naming the bad key or value.
     void apply(Params& params, std::string_view assignment) const;
 };
 
