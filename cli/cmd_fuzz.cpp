@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <csignal>
 #include <filesystem>
@@ -47,6 +48,7 @@ struct FuzzOptions {
     bool stop_at_first_failure = false;
     std::string corpus;  // the regression corpus directory, "" for none
     std::string python = "3.12";
+    std::vector<std::string> params;  // --param k=v: pinned for every run
 };
 
 // SIGINT/SIGTERM: the first stops the campaign after the runs in flight (it commits and says how
@@ -109,6 +111,33 @@ private:
     Clock::time_point last_;
 };
 
+// `--param k=v`, checked by each scenario that declares k (a flag takes true/false). A scenario
+// named with --scenario must declare it; under --all a pin applies to the scenarios that
+// declare it and at least one must.
+scenarios::Params pinned_params(const FuzzOptions& opt, const std::vector<const scenarios::Scenario*>& fuzzed) {
+    scenarios::Params pinned;
+    for (const std::string& assignment : opt.params) {
+        const std::string key = assignment.substr(0, assignment.find('='));
+        if (key.size() == assignment.size()) throw UsageError("parameter '" + assignment + "' is not key=value");
+        bool declared = false;
+        for (const scenarios::Scenario* s : fuzzed) {
+            const bool has = std::any_of(s->params.begin(), s->params.end(), [&](const auto& p) { return p.name == key; });
+            const bool named = std::find(opt.scenarios.begin(), opt.scenarios.end(), s->name) != opt.scenarios.end();
+            if (!has && !named) continue;
+            scenarios::Params values;
+            try {
+                s->apply(values, assignment);  // names the scenario's parameters when it has no `key`
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(e.what());
+            }
+            pinned[key] = values.at(key);
+            declared = true;
+        }
+        if (!declared) throw UsageError("no fuzzed scenario has parameter '" + key + "' (--param " + assignment + ")");
+    }
+    return pinned;
+}
+
 checker::CampaignOptions campaign_options(const FuzzOptions& opt) {
     checker::CampaignOptions copt;
     copt.seed_base = parse_u64("--seed", opt.seed);
@@ -143,6 +172,7 @@ checker::CampaignOptions campaign_options(const FuzzOptions& opt) {
     }
     for (const auto& name : opt.scenarios) copt.scenarios.push_back(&find_scenario(name));
     if (copt.scenarios.empty()) throw UsageError("nothing to fuzz: give --all or --scenario NAME");
+    copt.pinned = pinned_params(opt, copt.scenarios);
     return copt;
 }
 
@@ -339,6 +369,8 @@ Command add_fuzz(CLI::App& app) {
     sub->add_option("--max-memory", opt->max_memory, "Address-space limit per run, e.g. 512M or 2G: outcome oom");
     sub->add_option("--python", opt->python,
                     "CPython version whose asyncio differences every run reproduces: 3.11, 3.12 (default) or 3.13");
+    sub->add_option("--param", opt->params,
+                    "Pin a parameter for every run: --param key=value (repeatable); under --all, for the scenarios that have it");
     sub->add_option("--corpus", opt->corpus,
                     "Regression corpus directory: its failures re-run before any seed, new failures added");
     auto* resume = sub->add_option("--resume", opt->resume,
@@ -348,7 +380,7 @@ Command add_fuzz(CLI::App& app) {
                 opt->resuming = resume->count() > 0;
                 for (const char* name : {"--all", "--include-planted", "--scenario", "--runs", "--time", "--seed",
                                          "--record", "--policies", "--shard", "--no-shrink", "--timeout",
-                                         "--max-memory", "--stop-at-first-failure", "--python"}) {
+                                         "--max-memory", "--stop-at-first-failure", "--python", "--param"}) {
                     if (sub->count(name) > 0) opt->shaping.emplace_back(name);
                 }
                 return run_fuzz(*opt);

@@ -105,9 +105,14 @@ std::optional<ShrinkResult> shrink_isolated(const scenarios::Scenario& scenario,
     ChildLimits limits;
     limits.timeout = options.run_timeout * 10;
     limits.max_memory_mb = options.max_memory_mb;
+    // A pinned parameter's range is its one value here, so no shrink pass moves it.
+    scenarios::Scenario pinned = scenario;
+    for (auto& p : pinned.params) {
+        if (const auto v = options.pinned.find(p.name); v != options.pinned.end()) p.min = p.max = p.def = v->second;
+    }
     const ChildResult child = run_child(
         [&] {
-            const ShrinkResult r = shrink(scenario, spec, options.shrink_budget);
+            const ShrinkResult r = shrink(pinned, spec, options.shrink_budget);
             std::string out;
             encode_spec(r.spec, out);
             encode_report(r.report, out);
@@ -152,6 +157,10 @@ RunSpec campaign_spec(const scenarios::Scenario& scenario, const CampaignOptions
     spec.policy = scenario.fifo_only ? "fifo" : options.policies[index % options.policies.size()];
     spec.params =
         scenario.fifo_only ? scenario.defaults() : draw_params(scenario, spec.seed, index, options.policies.size());
+    // After the draw, so the other parameters are drawn as without the pin.
+    for (auto& [name, value] : spec.params) {
+        if (const auto v = options.pinned.find(name); v != options.pinned.end()) value = v->second;
+    }
     spec.level = options.record_all ? TraceLevel::kFull : TraceLevel::kOff;
     if (const auto h = options.pct_horizons.find(scenario.name); h != options.pct_horizons.end()) {
         sched::PolicySpec ps = sched::parse_policy(spec.policy);

@@ -121,6 +121,8 @@ std::string campaign_options_json(const CampaignOptions& o) {
               {"max_memory_mb", o.max_memory_mb},
               {"stop_at_first_failure", o.stop_at_first_failure}};
     if (o.time_budget) j["time_budget_ms"] = o.time_budget->count();
+    // Written only when set, so a campaign without pins reads as before.
+    if (!o.pinned.empty()) j["pinned"] = o.pinned;
     // Only a non-default version is written, so a 3.12 campaign's row reads as before.
     if (o.python != PythonVersion::k3_12) j["python"] = python_version_name(o.python);
     // The regression runs are part of the plan: `--resume` runs the ones not yet stored from
@@ -166,6 +168,23 @@ CampaignOptions parse_campaign_options(const std::string& text, const scenarios:
         const std::optional<PythonVersion> v = parse_python_version(string(j, Part::kOption, "python"));
         if (!v) malformed(Part::kOption, "python");
         o.python = *v;
+    }
+    if (j.contains("pinned")) {
+        // The scenario layer's reader (integers only), then as `fuzz --param` checks them: some
+        // scenario of the campaign declares each, and every one that does takes its value.
+        if (!member(j, Part::kOption, "pinned").is_object()) malformed(Part::kOption, "pinned");
+        o.pinned = scenarios::parse_params_json(j.at("pinned").dump());
+        for (const auto& [name, value] : o.pinned) {
+            bool declared = false;
+            for (const scenarios::Scenario* s : o.scenarios) {
+                for (const auto& p : s->params) {
+                    if (p.name != name) continue;
+                    declared = true;
+                    if (value < p.min || value > p.max) malformed(Part::kOption, "pinned");
+                }
+            }
+            if (!declared) malformed(Part::kOption, "pinned");
+        }
     }
     if (j.contains("time_budget_ms")) o.time_budget = std::chrono::milliseconds(integer<std::int64_t>(j, Part::kOption, "time_budget_ms"));
     if (j.contains("regressions")) {

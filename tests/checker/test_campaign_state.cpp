@@ -101,6 +101,23 @@ TEST(CampaignRow, OptionsRoundTrip) {
     EXPECT_EQ(p.regressions[0].params, o.regressions[0].params);
 }
 
+// `fuzz --param` pins: stored only when given, read back equal, refused when no scenario of the
+// campaign has the parameter or its value is outside the range of one that has.
+TEST(CampaignRow, PinnedParametersRoundTripAndAreChecked) {
+    const auto& registry = scenarios::builtin_registry();
+    EXPECT_EQ(campaign_options_json(options_with_regression()).find("pinned"), std::string::npos);
+    CampaignOptions o = options_with_regression();
+    o.pinned = {{"work_ms", 4}};
+    const std::string good = campaign_options_json(o);
+    EXPECT_NE(good.find(R"("pinned":{"work_ms":4})"), std::string::npos) << good;
+    EXPECT_EQ(parse_campaign_options(good, registry).pinned, o.pinned);
+    for (const char* bad : {R"("pinned":{"work_ms":-1})", R"("pinned":{"nosuch":1})", R"("pinned":{"work_ms":1.5})",
+                            R"("pinned":{"work_ms":true})", R"("pinned":[4])"}) {
+        EXPECT_THROW(parse_campaign_options(replace(good, R"("pinned":{"work_ms":4})", bad), registry), std::invalid_argument)
+            << bad;
+    }
+}
+
 TEST(CampaignRow, OptionsRefuseValuesOutsideTheirType) {
     const std::string good = campaign_options_json(options_with_regression());
     const auto& registry = scenarios::builtin_registry();

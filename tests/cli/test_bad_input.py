@@ -110,6 +110,15 @@ with tempfile.TemporaryDirectory() as tmp:
         (["run", "flagged", "--param", "broken=yes"], "'broken' is a flag: true, false, 1 or 0, got 'yes'"),
         (["run", "flagged", "--param", "broken=2"], "true, false, 1 or 0"),
         (["explore", "flagged", "--preemptions", "1", "--param", "broken=TRUE"], "true, false, 1 or 0"),
+        (["fuzz", "--scenario", "flagged", "--param", "broken=on", "--db", db], "true, false, 1 or 0"),
+        # fuzz --param: a named scenario must have the parameter, --all needs one that has it.
+        (["fuzz", "--scenario", "racy_counter", "--param", "broken=1", "--db", db], "'racy_counter' has no parameter 'broken'"),
+        (["fuzz", "--scenario", "flagged", "--scenario", "racy_counter", "--param", "broken=1", "--db", db],
+         "'racy_counter' has no parameter 'broken'"),
+        (["fuzz", "--all", "--param", "nosuch=1", "--db", db], "no fuzzed scenario has parameter 'nosuch'"),
+        (["fuzz", "--scenario", "flagged", "--param", "size=10", "--db", db], "out of range"),
+        (["fuzz", "--scenario", "flagged", "--param", "size", "--db", db], "key=value"),
+        (["fuzz", "--db", db, "--resume", "--param", "size=1"], "--param"),
     ]
     for args, needle in table:
         start = time.monotonic()
@@ -147,6 +156,44 @@ with tempfile.TemporaryDirectory() as tmp:
         expect(rc == want and '"broken":%d' % want in out.replace(" ", ""), "run broken=%s: %d %r" % (value, rc, out))
     rc, out, err = run("explore", "flagged", "--preemptions", "1", "--param", "broken=true")
     expect(rc == 1, "explore broken=true finds the failure: %d %r" % (rc, out))
+
+    # fuzz --param pins a parameter in every run, shrunk ones included; without a pin half fail.
+    def params_of(path, where="1"):
+        con = sqlite3.connect(path)
+        rows = con.execute("SELECT seed, params FROM runs WHERE " + where + " ORDER BY id").fetchall()
+        con.close()
+        return rows
+
+    free = os.path.join(tmp, "free.db")
+    rc, out, err = run("fuzz", "--scenario", "flagged", "--runs", "30", "--db", free)
+    expect(rc == 1, "unpinned, some drawn runs set the flag: %d" % rc)
+    off = os.path.join(tmp, "off.db")
+    rc, out, err = run("fuzz", "--scenario", "flagged", "--param", "broken=false", "--runs", "30", "--db", off)
+    expect(rc == 0, "broken=false pinned: no failure: %d %r" % (rc, out))
+    on = os.path.join(tmp, "on.db")
+    rc, out, err = run("fuzz", "--scenario", "flagged", "--param", "broken=true", "--param", "size=7", "--runs", "8",
+                       "--record", "all", "--db", on)
+    rows = params_of(on)
+    expect(rc == 1 and len(rows) >= 8 and all(p == '{"broken":1,"size":7}' for _, p in rows),
+           "every run, shrunk ones too, keeps the pins: %d %s" % (rc, rows))
+    # --resume keeps the pins: stop a campaign by hand after 5 of its 20 runs and resume it.
+    whole = os.path.join(tmp, "whole.db")
+    rc, out, err = run("fuzz", "--scenario", "flagged", "--param", "size=7", "--runs", "20", "--no-shrink", "--db", whole)
+    cut = os.path.join(tmp, "cut.db")
+    con = sqlite3.connect(whole)
+    con.execute("VACUUM INTO ?", (cut,))
+    con.close()
+    con = sqlite3.connect(cut)
+    con.execute("pragma foreign_keys = on")
+    con.execute("DELETE FROM runs WHERE id > 5")
+    failing = con.execute("SELECT count(*) FROM runs WHERE outcome != 'pass'").fetchone()[0]
+    con.execute("UPDATE campaigns SET progress = ?", ('{"round":0,"item":5,"runs":5,"regressions":0,"failing_runs":%d,'
+                                                      '"elapsed_ms":0,"done":false}' % failing,))
+    con.commit()
+    con.close()
+    rc, out, err = run("fuzz", "--db", cut, "--resume")
+    expect(params_of(cut) == params_of(whole) and len(params_of(whole)) == 20,
+           "the resumed campaign makes the pinned runs the whole one made: %s vs %s" % (params_of(cut), params_of(whole)))
 
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)

@@ -52,6 +52,10 @@ struct CampaignOptions {
     bool stop_at_first_failure = false;
     /// The CPython version every run reproduces (RunSpec::python); stored with the options.
     PythonVersion python = PythonVersion::k3_12;
+    /// Parameters every run of a scenario that declares them takes (`fuzz --param k=v`), by name:
+    /// drawn runs and shrinking keep them; a scenario without the parameter runs as without the
+    /// pin. Stored with the options, so `--resume` keeps them.
+    scenarios::Params pinned;
     /// Runs made before the campaign's first seed, stored and reported like its own runs: the
     /// regression corpus (corpus.hpp) of its scenarios; a shard runs those given (the caller
     /// splits them, corpus_shard()). Not part of the stored options: a resumed campaign does not
