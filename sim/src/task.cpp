@@ -4,6 +4,10 @@
 
 #include <cxxabi.h>
 
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
 #include <typeinfo>
 
 namespace corosim {
@@ -52,6 +56,7 @@ const std::shared_ptr<ContextData>& current_context_ptr() {
 }
 
 void hop_to(TaskBase* task, std::coroutine_handle<> h) noexcept { task->hop(h); }
+
 
 namespace {
 // The stand-in task a hand-driven Coro hops through; the Coro keeps the frame and the value.
@@ -126,10 +131,26 @@ TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<>
         top_->set_task(this);
         return;
     }
-    if (name_.empty()) name_ = kind == Kind::kMain ? "main" : "Task-" + std::to_string(loop.next_task_number());
+    // A default `Task-N` name goes into the trace (and its hash) from a stack buffer; the
+    // string itself is made only if someone asks for it (name()).
+    char buf[32];
+    std::string_view traced = name_;
+    if (name_.empty() && kind == Kind::kMain) {
+        name_ = traced = "main";
+    } else if (name_.empty()) {
+        const std::uint64_t n = loop.next_task_number();
+        std::memcpy(buf, "Task-", 5);
+        const char* end = std::to_chars(buf + 5, buf + sizeof buf, n).ptr;
+        traced = std::string_view(buf, static_cast<std::size_t>(end - buf));
+        if (n <= UINT32_MAX) {
+            number_ = static_cast<std::uint32_t>(n);
+        } else {
+            name_ = traced;
+        }
+    }
     top_->set_task(this);
     TaskBase* creator = loop.current_task();
-    loop.trace().record_text(loop.time(), creator ? creator->task_id() : 0, EventKind::kTaskCreate, task_id_, 0, name_,
+    loop.trace().record_text(loop.time(), creator ? creator->task_id() : 0, EventKind::kTaskCreate, task_id_, 0, traced,
                              "");
     loop.link_task(this);
     schedule_step();
@@ -143,9 +164,16 @@ TaskBase::~TaskBase() {
         return;
     }
     // The report's text only when there is a report: most tasks never need it.
-    if (log_traceback_ && exc_) report_unretrieved("Task", "<Task " + name_ + ">");
+    if (log_traceback_ && exc_) report_unretrieved("Task", "<Task " + name() + ">");
     if (fut_waiter_ != nullptr || top_handle_) abandon();
     loop_->unlink_task(this);
+}
+
+void TaskBase::format_default_name() const noexcept {
+    char buf[32];
+    std::memcpy(buf, "Task-", 5);
+    const char* end = std::to_chars(buf + 5, buf + sizeof buf, number_).ptr;
+    name_.assign(buf, static_cast<std::size_t>(end - buf));  // at most 15 characters: no allocation
 }
 
 void TaskBase::chain_pending() noexcept {
@@ -193,7 +221,7 @@ std::string TaskBase::full_repr() const {
     // pending, then name, coro and wait_for inserted after the status.
     std::vector<std::string> info = repr_info();
     if (num_cancels_requested_ > 0 && !done()) info[0] = "cancelling";
-    std::vector<std::string> head{info[0], "name=" + py_str_repr(name_),
+    std::vector<std::string> head{info[0], "name=" + py_str_repr(name()),
                                   std::string("coro=<") + coro_name_ + (done() ? "() done>" : "()>")};
     if (fut_waiter_ != nullptr) head.push_back("wait_for=" + fut_waiter_->full_repr());
     std::string out = "<Task";
@@ -359,7 +387,7 @@ void TaskBase::collect() {
     close_chain();
     try {
         loop_->call_exception_handler({"Task was destroyed but it is pending!", nullptr,
-                                       {{"task", ContextValue::object("<Task " + name_ + ">")}}});
+                                       {{"task", ContextValue::object("<Task " + name() + ">")}}});
     } catch (...) {
     }
     abandon();

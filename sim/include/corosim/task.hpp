@@ -36,8 +36,13 @@ public:
     const std::shared_ptr<detail::ContextData>& context_ptr() const noexcept { return context_; }
     ~TaskBase() override;
 
-    /// The task's name (`Task-N` by default, `main` for the main task).
-    const std::string& name() const noexcept { return name_; }
+    /// The task's name (`Task-N` by default, `main` for the main task). A default name is
+    /// formatted on first use: most tasks are never asked for it.
+    const std::string& name() const noexcept {
+        if (name_.empty() && number_ != 0) [[unlikely]]
+            format_default_name();
+        return name_;
+    }
     /// Per-loop task id (1, 2, ...), never an address.
     std::uint32_t task_id() const noexcept { return task_id_; }
     /// Task.cancel (B6): cancels the awaited future, or arranges a CancelledError at the next step.
@@ -158,10 +163,13 @@ private:
     void close_chain();
     void finish_frame();
 
-    std::string name_;
+    void format_default_name() const noexcept;
+
+    mutable std::string name_;  // empty while a default `Task-N` name has not been asked for
     const char* coro_name_;  // the coroutine's __qualname__, kept once its frame is gone
     std::shared_ptr<detail::ContextData> context_;
     std::uint32_t task_id_;
+    std::uint32_t number_ = 0;  // N of a default `Task-N` name not formatted yet
     detail::PromiseBase* top_;
     std::coroutine_handle<> top_handle_;
     std::coroutine_handle<> leaf_;   // innermost suspended frame: where the next step resumes
