@@ -99,6 +99,7 @@ std::uint32_t Loop::alloc_handle() {
         handles_.emplace_back();
     }
     HandleRec& rec = handles_[slot];
+    rec.user = 0;
     rec.timer = false;
     rec.internal = false;
     rec.cancelled = false;
@@ -109,12 +110,35 @@ std::uint32_t Loop::alloc_handle() {
 
 void Loop::free_handle(std::uint32_t slot) {
     HandleRec& rec = handles_[slot];
-    rec.fn = nullptr;
-    rec.context.reset();
+    const std::uint32_t user = std::exchange(rec.user, 0);
     rec.cb = {};
     rec.live = false;
     ++rec.gen;
     free_handles_.push_back(slot);
+    if (user != 0) release_user(user - 1);
+}
+
+Loop::UserHandleRec& Loop::attach_user(std::uint32_t slot) {
+    std::uint32_t index;
+    if (!free_user_handles_.empty()) {
+        index = free_user_handles_.back();
+        free_user_handles_.pop_back();
+    } else {
+        index = static_cast<std::uint32_t>(user_handles_.size());
+        user_handles_.emplace_back();
+    }
+    handles_[slot].user = index + 1;
+    return user_handles_[index];
+}
+
+// The callback and its context are moved out before they are destroyed: their destructors may
+// schedule callbacks, which can move these vectors.
+void Loop::release_user(std::uint32_t index) noexcept {
+    free_user_handles_.push_back(index);
+    std::function<void()> fn = std::move(user_handles_[index].fn);
+    user_handles_[index].fn = nullptr;
+    fn = nullptr;
+    const std::shared_ptr<detail::ContextData> context = std::move(user_handles_[index].context);
 }
 
 void Loop::cancel_handle(std::uint32_t slot, std::uint32_t gen) {
@@ -124,8 +148,12 @@ void Loop::cancel_handle(std::uint32_t slot, std::uint32_t gen) {
     if (rec.scheduled) ++timer_cancelled_count_;  // _timer_handle_cancelled
     // Release what the callback holds now, as CPython drops the callback on cancel.
     if (rec.cb.fn) std::exchange(rec.cb, {}).discard();
-    rec.fn = nullptr;
-    rec.context.reset();
+    if (const std::uint32_t user = handles_[slot].user; user != 0) {
+        std::function<void()> fn = std::move(user_handles_[user - 1].fn);
+        user_handles_[user - 1].fn = nullptr;
+        fn = nullptr;
+        const std::shared_ptr<detail::ContextData> context = std::move(user_handles_[user - 1].context);
+    }
 }
 
 void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
@@ -133,10 +161,21 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
     const auto slot = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(slot_ptr));
     HandleRec& rec = self.handles_[slot];
     const bool cancelled = rec.cancelled;
-    detail::Callback cb = std::exchange(rec.cb, {});
-    std::function<void()> fn = std::move(rec.fn);
-    std::shared_ptr<detail::ContextData> context = std::move(rec.context);
-    std::string name = std::move(rec.name);
+    const detail::Callback cb = std::exchange(rec.cb, {});
+    if (rec.user == 0) {  // the runtime's own callback: nothing else to take
+        self.free_handle(slot);
+        if (cancelled || !cb.fn) return;
+        if (run) {
+            cb.invoke();
+        } else {
+            cb.discard();
+        }
+        return;
+    }
+    UserHandleRec& user = self.user_handles_[rec.user - 1];
+    std::function<void()> fn = std::move(user.fn);
+    std::shared_ptr<detail::ContextData> context = std::move(user.context);
+    std::string name = std::move(user.name);
     const bool timer = rec.timer;
     const Nanos when = rec.when;
     self.free_handle(slot);
@@ -191,9 +230,10 @@ Handle Loop::call_soon(std::function<void()> fn, std::string name) {
 Handle Loop::call_soon_in_context(std::shared_ptr<detail::ContextData> context, std::function<void()> fn,
                                   std::string name) {
     const std::uint32_t slot = alloc_handle();
-    handles_[slot].fn = std::move(fn);
-    handles_[slot].context = std::move(context);
-    handles_[slot].name = std::move(name);
+    UserHandleRec& user = attach_user(slot);
+    user.fn = std::move(fn);
+    user.context = std::move(context);
+    user.name = std::move(name);
     ready_push({&Loop::run_handle, this, reinterpret_cast<void*>(static_cast<std::uintptr_t>(slot))});
     return Handle(ref(), slot, handles_[slot].gen);
 }
@@ -203,10 +243,12 @@ Handle Loop::call_later(Duration delay, std::function<void()> fn, std::string na
 }
 
 Handle Loop::call_at(Nanos when, std::function<void()> fn, std::string name) {
+    std::shared_ptr<detail::ContextData> context = copy_current_context();
     Handle h = add_timer(when, {});
-    handles_[h.slot_].fn = std::move(fn);
-    handles_[h.slot_].context = copy_current_context();
-    handles_[h.slot_].name = std::move(name);
+    UserHandleRec& user = attach_user(h.slot_);
+    user.fn = std::move(fn);
+    user.context = std::move(context);
+    user.name = std::move(name);
     return h;
 }
 
@@ -439,7 +481,7 @@ std::string Loop::describe(const detail::Callback& cb) const {
     if (cb.fn == &Loop::run_handle) {
         const auto slot = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(cb.b));
         const HandleRec& rec = handles_[slot];
-        return handle_repr(rec.timer, rec.when, rec.name);
+        return handle_repr(rec.timer, rec.when, rec.user != 0 ? user_handles_[rec.user - 1].name : std::string());
     }
     if (const TaskBase* t = TaskBase::stepped_by(cb)) return "<Task " + t->name() + ">";
     return "<Handle callback()>";

@@ -260,21 +260,29 @@ public:
 
 private:
     friend class Handle;
+    // What every queued callback and timer needs, kept small and trivially copyable: the
+    // runtime's own callbacks (sleep's timers, task steps) never touch the user part.
     struct HandleRec {
-        detail::Callback cb;       // internal callback, or
-        std::function<void()> fn;  // a user callback
-        std::shared_ptr<detail::ContextData> context;  // the user callback's context (Handle._context)
-        std::string name;          // how reports show a user callback
+        detail::Callback cb;       // internal callback (empty for a user callback)
         std::uint64_t seq = 0;     // timer sequence number, for the full trace
         Nanos when = 0;            // a timer's due time (TimerHandle.when())
         std::uint32_t gen = 0;
+        std::uint32_t user = 0;    // 1 + the index of its UserHandleRec, 0 for none
         bool timer = false;        // made by call_at/add_timer: a TimerHandle
         bool cancelled = false;
         bool scheduled = false;    // in the timer heap (TimerHandle._scheduled)
         bool live = false;
         bool internal = false;     // a runtime timer (sleep's): runs no scenario code
     };
+    // A user callback's own parts (call_soon/call_later/call_at), in slots of their own.
+    struct UserHandleRec {
+        std::function<void()> fn;
+        std::shared_ptr<detail::ContextData> context;  // Handle._context
+        std::string name;          // how reports show it
+    };
 
+    UserHandleRec& attach_user(std::uint32_t slot);
+    void release_user(std::uint32_t index) noexcept;
     std::uint32_t alloc_handle();
     void free_handle(std::uint32_t slot);
     void cancel_handle(std::uint32_t slot, std::uint32_t gen);
@@ -301,6 +309,8 @@ private:
     std::size_t timer_cancelled_count_ = 0;
     std::vector<HandleRec> handles_;
     std::vector<std::uint32_t> free_handles_;
+    std::vector<UserHandleRec> user_handles_;
+    std::vector<std::uint32_t> free_user_handles_;
     std::uint64_t done_callback_ids_ = 0;
     std::uint64_t timer_seq_ = 0;
 
