@@ -112,8 +112,8 @@ void drive_finalize(PromiseBase& p) noexcept {
 
 }  // namespace detail
 
-TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name,
-                   Kind kind, std::shared_ptr<detail::ContextData> context)
+TaskBase::TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string&& name,
+                   Kind kind, std::shared_ptr<detail::ContextData>&& context)
     : FutureBase(loop),
       name_(std::move(name)),
       coro_name_(top != nullptr ? top->name() : "?"),

@@ -28,8 +28,8 @@ public:
     /// Task.__init__ (create_task builds a TaskState): `top`/`top_handle` are the coroutine's
     /// outermost frame, which the task owns; `context` is the one it runs in (null: a copy of
     /// the current one). TypeError for an empty coroutine; the first step is queued unless kDriver.
-    TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string name, Kind kind,
-             std::shared_ptr<detail::ContextData> context = nullptr);
+    TaskBase(Loop& loop, detail::PromiseBase* top, std::coroutine_handle<> top_handle, std::string&& name, Kind kind,
+             std::shared_ptr<detail::ContextData>&& context = nullptr);
     /// The task's context (contextvars): a copy of its creator's, or the one given.
     detail::ContextData& context() noexcept { return *context_; }
     /// The same context, shared (what a Handle or a child task copies from).
@@ -192,8 +192,8 @@ template <class T>
 class TaskState final : public TaskBase, public detail::ValueSlot<T> {
 public:
     /// A task of `loop` that owns and runs the coroutine frame `h` (see TaskBase's constructor).
-    TaskState(Loop& loop, typename Coro<T>::handle_type h, std::string name, Kind kind,
-              std::shared_ptr<detail::ContextData> context = nullptr)
+    TaskState(Loop& loop, typename Coro<T>::handle_type h, std::string&& name, Kind kind,
+              std::shared_ptr<detail::ContextData>&& context = nullptr)
         : TaskBase(loop, &h.promise(), h, std::move(name), kind, std::move(context)) {}
     /// The coroutine's return type (`void` for Task<void>).
     using value_type = T;
@@ -282,8 +282,9 @@ inline TaskBase* current_task() { return running_loop().current_task(); }
 namespace detail {
 /// Takes `coro` only once the task exists: a refusal (RuntimeError, TypeError) leaves it with
 /// the caller, as a Python caller keeps its own reference to a coroutine create_task refused.
+/// The name and context go by reference down to the task's members (no temporaries per task).
 template <class T>
-Task<T> make_task(Coro<T>& coro, std::string name, std::shared_ptr<ContextData> context) {
+Task<T> make_task(Coro<T>& coro, std::string&& name, std::shared_ptr<ContextData>&& context) {
     Loop& loop = running_loop();
     // Not modelled: CPython wraps a started coroutine and its task goes on from where it
     // stopped (or fails with the RuntimeError at its first step once the coroutine finished);
@@ -315,7 +316,7 @@ Task<T> create_task(Coro<T>& coro, std::string name = {}) {
 /// through `ctx`.
 template <class T>
 Task<T> create_task(Coro<T>&& coro, std::string name, const Context& context) {
-    return detail::make_task(coro, std::move(name), context.data());
+    return detail::make_task(coro, std::move(name), std::shared_ptr<detail::ContextData>(context.data()));
 }
 
 template <class S>
