@@ -220,7 +220,7 @@ void Loop::run_handle(void* loop, void* slot_ptr, bool run) {
 // immutable mapping; the map itself is not copied).
 std::shared_ptr<detail::ContextData> Loop::copy_current_context() {
     const detail::ContextData& now = current_task_ != nullptr ? current_task_->context() : callback_context();
-    return std::make_shared<detail::ContextData>(now);
+    return detail::copy_context_data(now);
 }
 
 Handle Loop::call_soon(std::function<void()> fn, std::string name) {

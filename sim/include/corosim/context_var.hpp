@@ -28,6 +28,9 @@ struct ContextData {
 ContextData& current_context();
 /// The same context, shared (a Token keeps the context it was made in alive).
 const std::shared_ptr<ContextData>& current_context_ptr();
+/// A new context holding `from`'s mapping (copy_context), allocated from the frame pool:
+/// every task and every scheduled callback makes one.
+std::shared_ptr<ContextData> copy_context_data(const ContextData& from);
 }  // namespace detail
 
 template <class T>
