@@ -366,6 +366,91 @@ Coro<void> timeout_versions_main() {
     }
 }
 
+// ---- as_completed ----
+
+Coro<void> ac_ticker(int n) {
+    for (int i = 0; i < n; ++i) {
+        trace("tick", {{"i", i}});
+        co_await sleep(0);
+    }
+}
+
+Coro<std::string> ac_work_body(Nanos d, std::string tag, bool fail) {
+    co_await sleep(d);
+    if (fail) throw ValueError(tag);
+    co_return tag;
+}
+
+// `work(d, tag, fail)`: named as the program's coroutine, since a task's repr shows it.
+Task<std::string> ac_work(Nanos d, std::string tag, bool fail = false) {
+    return create_task(ac_work_body(d, std::move(tag), fail).qualname("work"));
+}
+
+Coro<void> as_completed_main() {
+    std::vector<Task<std::string>> ts{ac_work(seconds(3), "a"), ac_work(seconds(1), "b"), ac_work(seconds(2), "c", true)};
+    int n = 0;
+    AsCompleted<std::string> it = as_completed(ts);
+    for (std::size_t i = 0; i < it.size(); ++i) {
+        Coro<std::string> f = it.next();
+        try {
+            std::string v = co_await std::move(f);
+            trace("result", {{"value", v}});
+        } catch (const ValueError&) {
+            trace("error", {{"exc", std::current_exception()}});
+        }
+        ++n;
+    }
+    trace("count", {{"n", n}});
+
+    Task<std::string> t = ac_work(seconds(1), "dup");
+    AsCompleted<std::string> twice = as_completed(std::vector<Task<std::string>>{t, t});
+    for (std::size_t i = 0; i < twice.size(); ++i) {
+        Coro<std::string> f = twice.next();
+        std::string v = co_await std::move(f);
+        trace("dup", {{"value", v}});
+    }
+
+    Task<std::string> done = ac_work(0, "early");
+    co_await sleep(0);
+    co_await sleep(0);
+    trace("early.done", {{"done", done.done()}});
+    Task<std::string> late = ac_work(seconds(1), "late");
+    Task<void> tick = create_task(ac_ticker(4));
+    AsCompleted<std::string> order = as_completed(std::vector<Task<std::string>>{late, done});
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        Coro<std::string> f = order.next();
+        std::string v = co_await std::move(f);
+        trace("order", {{"value", v}});
+    }
+    co_await tick;
+
+    Task<std::string> fast = ac_work(seconds(1), "fast");
+    Task<std::string> slow = ac_work(seconds(5), "slow");
+    AsCompleted<std::string> timed = as_completed(std::vector<Task<std::string>>{fast, slow}, millis(1500));
+    co_await sleep(seconds(2));
+    trace("lazy", {{"fast_done", fast.done()}, {"slow", slow.full_repr()}});
+    for (std::size_t i = 0; i < timed.size(); ++i) {
+        Coro<std::string> f = timed.next();
+        try {
+            std::string v = co_await std::move(f);
+            trace("timed", {{"value", v}, {"slow", slow.full_repr()}});
+        } catch (const TimeoutError&) {
+            trace("timed.out", {{"exc", std::current_exception()}, {"slow", slow.full_repr()}});
+        }
+    }
+    trace("slow.after", {{"done", slow.done()}});
+    std::string v = co_await slow;
+    trace("slow.result", {{"value", v}});
+
+    AsCompleted<std::string> dropped = as_completed(std::vector<Task<std::string>>{ac_work(seconds(1), "dropped")});
+    {
+        Coro<std::string> f = dropped.next();  // `f = next(it); del f`
+        (void)f;
+    }
+    trace("dropped");
+    co_await sleep(seconds(2));
+}
+
 }  // namespace
 
 void register_conf_timeouts(Registry& reg) {
@@ -385,6 +470,10 @@ void register_conf_timeouts(Registry& reg) {
              "timeout() exits where 3.13 differs: a CancelledError subclass converted, a TimeoutError put in the context chain",
              {},
              [](const Context&) { return timeout_versions_main(); }});
+    reg.add({"as_completed", "shield_and_wait_for",
+             "as_completed(): completion order, errors, duplicates, a done task, timeout; lazy start on 3.11/3.12",
+             {},
+             [](const Context&) { return as_completed_main(); }});
     reg.add({"gather_basic", "shield_and_wait_for", "gather(): argument order, first error, return_exceptions, cancel(msg)",
              {},
              [](const Context&) { return gather_basic_main(); }});

@@ -94,6 +94,12 @@ struct Compat {
     /// ExceptionGroup. Source: 3.13 Lib/asyncio/taskgroups.py __aexit__.
     bool taskgroup_recancels_parent = false;
 
+    /// B16 (3.13): as_completed() is an _AsCompletedIterator that registers its done callbacks
+    /// and starts its timeout when called; 3.11/3.12's is a generator that does so at its first
+    /// step (the first next()). Its callbacks and coroutines are named after the class.
+    /// Source: 3.13 Lib/asyncio/tasks.py _AsCompletedIterator; 3.12 as_completed.
+    bool as_completed_eager = false;
+
     /// The switches of CPython `v`.
     static constexpr Compat for_version(PythonVersion v) noexcept {
         Compat c;
@@ -103,6 +109,7 @@ struct Compat {
         c.taskgroup_refusal_closes_coro = v == PythonVersion::k3_13;
         c.uncancel_clears_must_cancel = v == PythonVersion::k3_13;
         c.cancel_subclass_is_cancel = v == PythonVersion::k3_13;
+        c.as_completed_eager = v == PythonVersion::k3_13;
         c.timeout_inserts_timeout_error = v == PythonVersion::k3_13;
         c.taskgroup_uncancels_after_wait = v == PythonVersion::k3_13;
         c.taskgroup_recancels_parent = v == PythonVersion::k3_13;

@@ -1,6 +1,7 @@
 // corosim.hpp: the umbrella header for scenario authors.
 #pragma once
 
+#include "corosim/as_completed.hpp"
 #include "corosim/async_gen.hpp"
 #include "corosim/combinators.hpp"
 #include "corosim/context_var.hpp"
