@@ -218,7 +218,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # The next run restores the corpus: each shard reads it, one of them re-runs the entry first.
     results, artifacts = run_workflow(os.path.join(tmp, "again"), "push", "2", planted)
     logs = [r[3] for r in results["shard"]]
-    expect(all("corpus out/corpus: 1 entries" in l for l in logs), "again: every shard restored the corpus")
+    expect(all("fuzz: corpus out/corpus: 1 entry," in l for l in logs), "again: every shard restored the corpus")
     expect(sum("1 of this campaign's scenarios (and shard) re-run first" in l for l in logs) == 1,
            "again: exactly one shard re-runs the entry")
     expect(sorted(os.listdir(os.path.join(artifacts, "campaign/corpus"))) == kept, "again: the same failure, no new entry")
