@@ -1,5 +1,8 @@
 #include "corosim/timeout.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "corosim/exception_group.hpp"
 
 namespace corosim {
@@ -41,7 +44,12 @@ const char* state_value(Timeout::State s) {
 // context of a new TimeoutError (its cause too), which takes its place in the chain, so a
 // traceback says the exception happened while a timeout was being handled.
 void insert_timeout_error(const std::exception_ptr& exc) {
+    // Python cuts context cycles when an exception is raised; a chain built by hand in C++ may
+    // have one, so the walk stops at an exception it has seen.
+    std::vector<const BaseException*> seen;
     for (BaseException* cur = as_base(exc); cur != nullptr && cur->context; cur = as_base(cur->context)) {
+        if (std::find(seen.begin(), seen.end(), cur) != seen.end()) return;
+        seen.push_back(cur);
         if (is_cancelled_error(cur->context)) {
             TimeoutError te;
             te.context = cur->context;

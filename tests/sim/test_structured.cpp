@@ -105,5 +105,40 @@ TEST(TimeoutRules, RescheduleBeforeEnteringRaises) {
     expect_golden(&reschedule_errors, "structured_reschedule_before_enter");
 }
 
+// C++ code can build a context chain with a cycle by hand (Python cuts cycles when it raises):
+// 3.13's TimeoutError insertion walks the chain of an exception leaving an expired timeout and
+// must stop at the cycle instead of looping for ever.
+Coro<void> raise_after_deadline(Timeout&, std::exception_ptr a) {
+    bool cancelled = false;
+    try {
+        co_await sleep(seconds(1));
+    } catch (const CancelledError&) {
+        cancelled = true;
+    }
+    if (cancelled) std::rethrow_exception(a);
+}
+
+Coro<void> cyclic_chain(std::shared_ptr<std::string> seen) {
+    std::exception_ptr a = std::make_exception_ptr(ValueError("a"));
+    std::exception_ptr b = std::make_exception_ptr(KeyError("b"));
+    as_base(a)->context = b;
+    as_base(b)->context = a;
+    try {
+        co_await async_with(timeout(millis(1)), &raise_after_deadline, a);
+    } catch (const ValueError&) {
+        *seen = exception_repr(as_base(std::current_exception())->context);
+    }
+    as_base(b)->context = nullptr;  // frees the pair
+}
+
+TEST(TimeoutRules, TimeoutErrorInsertionStopsAtACycleInTheContextChain) {
+    LoopOptions o;
+    o.compat = Compat::for_version(PythonVersion::k3_13);
+    auto seen = std::make_shared<std::string>();
+    const RunResult r = run([seen] { return cyclic_chain(seen); }, o);
+    EXPECT_EQ(r.outcome, Outcome::kPass) << r.message;
+    EXPECT_EQ(*seen, "KeyError('b')");  // no CancelledError in the chain: nothing inserted
+}
+
 }  // namespace
 }  // namespace corosim
