@@ -87,8 +87,10 @@ CorpusEntry parse_entry(const std::string& path, const scenarios::Registry& regi
     const scenarios::Scenario* scenario = registry.find(entry.spec.scenario);
     if (scenario == nullptr) throw std::invalid_argument("unknown scenario '" + entry.spec.scenario + "'");
     for (const auto& [name, text] : param_text) {
+        // Named apart: clang 14 cannot capture a structured binding in a lambda.
+        const std::string& key = name;
         const auto spec = std::find_if(scenario->params.begin(), scenario->params.end(),
-                                       [&](const scenarios::ParamSpec& p) { return p.name == name; });
+                                       [&key](const scenarios::ParamSpec& p) { return p.name == key; });
         if (spec != scenario->params.end() && spec->flag) {
             scenario->apply(entry.spec.params, name + "=" + text);  // true, false, 1 or 0, as --param takes it
         } else {
