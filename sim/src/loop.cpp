@@ -89,15 +89,22 @@ bool Handle::cancelled() const {
     return rec.gen == gen_ && rec.cancelled;
 }
 
-std::uint32_t Loop::alloc_handle() {
-    std::uint32_t slot;
-    if (!free_handles_.empty()) {
-        slot = free_handles_.back();
-        free_handles_.pop_back();
-    } else {
-        slot = static_cast<std::uint32_t>(handles_.size());
-        handles_.emplace_back();
+namespace {
+// A record slot: the most recently freed one, else a new one appended to `records`.
+template <class Rec>
+std::uint32_t take_slot(std::vector<std::uint32_t>& free_list, std::vector<Rec>& records) {
+    if (free_list.empty()) {
+        records.emplace_back();
+        return static_cast<std::uint32_t>(records.size() - 1);
     }
+    const std::uint32_t slot = free_list.back();
+    free_list.pop_back();
+    return slot;
+}
+}  // namespace
+
+std::uint32_t Loop::alloc_handle() {
+    const std::uint32_t slot = take_slot(free_handles_, handles_);
     HandleRec& rec = handles_[slot];
     rec.user = 0;
     rec.timer = false;
@@ -119,26 +126,20 @@ void Loop::free_handle(std::uint32_t slot) {
 }
 
 Loop::UserHandleRec& Loop::attach_user(std::uint32_t slot) {
-    std::uint32_t index;
-    if (!free_user_handles_.empty()) {
-        index = free_user_handles_.back();
-        free_user_handles_.pop_back();
-    } else {
-        index = static_cast<std::uint32_t>(user_handles_.size());
-        user_handles_.emplace_back();
-    }
+    const std::uint32_t index = take_slot(free_user_handles_, user_handles_);
     handles_[slot].user = index + 1;
     return user_handles_[index];
 }
 
-// The callback and its context are moved out before they are destroyed: their destructors may
-// schedule callbacks, which can move these vectors.
+// The callback and its context are both moved out before the slot is freed and before they are
+// destroyed: their destructors may schedule callbacks, which can move these vectors and take
+// this very slot again.
 void Loop::release_user(std::uint32_t index) noexcept {
-    free_user_handles_.push_back(index);
     std::function<void()> fn = std::move(user_handles_[index].fn);
     user_handles_[index].fn = nullptr;
-    fn = nullptr;
     const std::shared_ptr<detail::ContextData> context = std::move(user_handles_[index].context);
+    free_user_handles_.push_back(index);
+    fn = nullptr;  // the callback first, then its context, as before
 }
 
 void Loop::cancel_handle(std::uint32_t slot, std::uint32_t gen) {
